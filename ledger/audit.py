@@ -1,0 +1,81 @@
+"""The journal is the truth: recompute every total from it and list what disagrees.
+
+Three sources are compared per player: the journal, the cached totals on the
+spin account, and the request tables themselves (approved deposits and
+withdrawals, spin rows). A difference means something changed a total without
+its journal entry, or the reverse.
+"""
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from ledger.models import (
+    Deposit, JournalEntry, JournalKind, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
+)
+
+ZERO = Decimal("0")
+TOTALS = ("available_spins", "total_spins_used", "total_chips_won", "total_chips_approved",
+          "total_deposit_base", "total_withdrawn_base", "deposits_approved", "withdrawals_approved")
+
+
+def _journal_totals() -> dict[int, dict]:
+    rows = JournalEntry.objects.values("player_id").annotate(
+        available_spins=Coalesce(Sum("spins"), 0),
+        total_spins_used=Count("id", filter=Q(kind=JournalKind.SPIN_USED)),
+        total_chips_won=Coalesce(Sum("chips", filter=Q(kind__in=[JournalKind.SPIN_USED,
+                                                                  JournalKind.REWARD_REJECTED])), 0),
+        total_chips_approved=Coalesce(Sum("chips", filter=Q(kind=JournalKind.REWARD_APPROVED)), 0),
+        total_deposit_base=Coalesce(Sum("amount_base", filter=Q(kind=JournalKind.DEPOSIT_APPROVED)), ZERO),
+        total_withdrawn_base=Coalesce(Sum("amount_base", filter=Q(kind=JournalKind.WITHDRAWAL_APPROVED)), ZERO),
+        deposits_approved=Count("id", filter=Q(kind=JournalKind.DEPOSIT_APPROVED)),
+        withdrawals_approved=Count("id", filter=Q(kind=JournalKind.WITHDRAWAL_APPROVED)),
+    ).order_by()
+    return {row.pop("player_id"): row for row in rows}
+
+
+def _recorded_totals() -> dict[int, dict]:
+    """What the spin accounts and the request tables say."""
+    totals: dict[int, dict] = defaultdict(dict)
+    for account in SpinAccount.objects.values("player_id", *TOTALS[:6]):
+        totals[account.pop("player_id")].update(account)
+    for row in Deposit.objects.filter(status=RequestStatus.APPROVED).values("player_id").annotate(
+            base=Sum("amount_base"), n=Count("id"), spins=Sum("spins_granted")).order_by():
+        totals[row["player_id"]].update(deposits_base=row["base"], deposits_approved=row["n"])
+    for row in Withdrawal.objects.filter(status=RequestStatus.APPROVED).values("player_id").annotate(
+            base=Sum("amount_base"), n=Count("id")).order_by():
+        totals[row["player_id"]].update(withdrawn_base=row["base"], withdrawals_approved=row["n"])
+    for row in Spin.objects.values("player_id").annotate(
+            used=Count("id"),
+            won=Coalesce(Sum("chips", filter=~Q(status=RewardStatus.REJECTED)), 0),
+            approved=Coalesce(Sum("chips", filter=Q(status=RewardStatus.APPROVED)), 0)).order_by():
+        totals[row["player_id"]].update(spin_rows=row["used"], spin_chips_won=row["won"],
+                                        spin_chips_approved=row["approved"])
+    return totals
+
+
+def ledger_discrepancies() -> list[str]:
+    """Every total that does not equal the sum of the journal, as readable lines."""
+    journal = _journal_totals()
+    recorded = _recorded_totals()
+    empty = {name: 0 for name in TOTALS}
+    problems = []
+    for player_id in sorted(set(journal) | set(recorded)):
+        expected = journal.get(player_id, empty)
+        have = recorded.get(player_id, {})
+        pairs = [(name, have.get(name, 0)) for name in TOTALS[:6]] + [
+            ("total_deposit_base", have.get("deposits_base") or ZERO),
+            ("deposits_approved", have.get("deposits_approved", 0)),
+            ("total_withdrawn_base", have.get("withdrawn_base") or ZERO),
+            ("withdrawals_approved", have.get("withdrawals_approved", 0)),
+            ("total_spins_used", have.get("spin_rows", 0)),
+            ("total_chips_won", have.get("spin_chips_won", 0)),
+            ("total_chips_approved", have.get("spin_chips_approved", 0)),
+        ]
+        for source_index, (name, value) in enumerate(pairs):
+            source = "spin account" if source_index < 6 else "request rows"
+            if value != expected[name]:
+                problems.append(f"player {player_id}: {name} is {value} in the {source}, "
+                                f"journal says {expected[name]}")
+    return problems

@@ -1,0 +1,57 @@
+"""The club's tables, as data. Change a number here and every path follows.
+
+Spin tiers: an approved deposit grants the spins of the highest threshold that
+is not above its amount in MVR. Prize weights are out of their own total, so
+the published odds are exactly what `secrets` draws from.
+"""
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+# (threshold in MVR, spins granted)
+SPIN_TIERS: tuple[tuple[int, int], ...] = (
+    (200, 1), (400, 2), (600, 3), (800, 4), (1000, 5), (1200, 6), (1400, 7),
+    (1600, 8), (1800, 9), (2000, 25), (3000, 35), (4000, 45), (5000, 60),
+    (6000, 75), (7000, 90), (8000, 105), (9000, 115), (10000, 120),
+    (12000, 150), (14000, 180), (16000, 210), (18000, 230), (20000, 250),
+)
+
+
+@dataclass(frozen=True)
+class Prize:
+    label: str
+    chips: int
+    weight: int
+
+
+TRY_AGAIN = "Try Again!"
+
+PRIZES: tuple[Prize, ...] = (
+    Prize(TRY_AGAIN, 0, 82_489),
+    Prize("10 Chips", 10, 10_000),
+    Prize("20 Chips", 20, 5_000),
+    Prize("50 Chips", 50, 2_000),
+    Prize("100 Chips", 100, 500),
+    Prize("250 Chips", 250, 10),
+    Prize("500 Chips", 500, 1),
+)
+
+# Payment methods a fresh install starts with (the data migration seeds them).
+DEFAULT_PAYMENT_METHODS = (
+    {"code": "BML", "label": "Bank of Maldives", "currency": "MVR", "rate_to_base": Decimal("1"), "sort_order": 1},
+    {"code": "MIB", "label": "Maldives Islamic Bank", "currency": "MVR", "rate_to_base": Decimal("1"), "sort_order": 2},
+    {"code": "USD", "label": "USD", "currency": "USD", "rate_to_base": Decimal("15.40"), "sort_order": 3},
+    {"code": "USDT", "label": "USDT (TRC20)", "currency": "USD", "rate_to_base": Decimal("15.40"), "sort_order": 4},
+)
+
+
+def spins_for_amount(amount_base: Decimal) -> int:
+    """Spins earned by a deposit of `amount_base` MVR (0 below the first tier)."""
+    thresholds = [threshold for threshold, _ in SPIN_TIERS]
+    index = bisect_right(thresholds, amount_base)
+    return SPIN_TIERS[index - 1][1] if index else 0
+
+
+def winnable_prizes() -> tuple[Prize, ...]:
+    """Prizes that can actually come out of a draw: the published odds show no others."""
+    return tuple(prize for prize in PRIZES if prize.weight > 0)

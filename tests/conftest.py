@@ -1,0 +1,64 @@
+import os
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from hypothesis import settings as hypothesis_settings
+
+from ledger import services
+from ledger.actors import Actor, admin_actor
+from ledger.models import Admin, PaymentMethod
+from ledger.rules import DEFAULT_PAYMENT_METHODS
+
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Real Telegram ids exceed 2^31; tests use ids of that size on purpose.
+PLAYER_ID = 5_000_000_001
+ADMIN_ID = 7_000_000_001
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL (the CI run does)")
+
+
+def seed_payment_methods() -> dict[str, PaymentMethod]:
+    """The fresh-install methods; transactional tests flush what the data migration seeded."""
+    for method in DEFAULT_PAYMENT_METHODS:
+        PaymentMethod.objects.get_or_create(code=method["code"], defaults=method)
+    return {method.code: method for method in PaymentMethod.objects.all()}
+
+
+@pytest.fixture
+def methods(db):
+    return seed_payment_methods()
+
+
+@pytest.fixture
+def player(methods):
+    return services.user_upsert(telegram_id=PLAYER_ID, username="ali", first_name="Ali", pppoker_id="12345")
+
+
+@pytest.fixture
+def admin(db) -> Actor:
+    Admin.objects.get_or_create(telegram_id=ADMIN_ID, defaults={"name": "Club admin"})
+    return admin_actor(ADMIN_ID)
+
+
+def deposit_for(telegram_id: int, amount="500", method="BML", **extra):
+    fields = {"account_name": "Ali Ahmed", "proof": "AgACAgUAAxkBAAIB", "pppoker_id": "12345", **extra}
+    return services.deposit_create(telegram_id=telegram_id, amount=Decimal(amount), method=method, **fields)
+
+
+def approved_deposit(telegram_id: int, actor: Actor, amount="500", method="BML", **extra):
+    deposit = deposit_for(telegram_id, amount, method, **extra)
+    return services.deposit_approve(deposit_id=deposit.pk, actor=actor)

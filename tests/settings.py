@@ -1,0 +1,10 @@
+"""Test settings: the real settings, plus a throwaway key and a fast password hasher."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+
+from config.settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
