@@ -32,6 +32,7 @@ from ledger.models import (
 )
 from ledger.rules import Prize, spins_for_amount, winnable_prizes
 from ledger.selectors import BOT_CONSUMER
+from ledger.signals import notify_changed
 
 T = TypeVar("T")
 CENT = Decimal("0.01")
@@ -122,6 +123,7 @@ def _decide(request, *, status: str, actor: Actor, reason: str = "") -> None:
 
 
 def _emit(kind: str, player: Player, **payload: Any) -> Event:
+    notify_changed(kind)
     return Event.objects.create(kind=kind, telegram_id=player.telegram_id, payload=payload)
 
 
@@ -181,6 +183,7 @@ def user_upsert(*, telegram_id: int, username: str | None = None, first_name: st
         if changed:
             Player.objects.filter(pk=player.pk).update(**changed, version=F("version") + 1)
             player.refresh_from_db()
+            notify_changed("user.updated")
         return player
 
 
@@ -431,6 +434,7 @@ def _spins_process(*, telegram_id: int, count: int | None) -> SpinBatch:
         JournalEntry(kind=JournalKind.SPIN_USED, player=player, spin=spin, spins=-1, chips=spin.chips)
         for spin in spins
     ])
+    notify_changed("spin.used")
     wins = [spin for spin in spins if spin.chips]
     if wins:
         _emit("spin.won", player, spin_ids=[spin.pk for spin in wins], chips=chips_won,

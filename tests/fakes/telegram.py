@@ -298,8 +298,8 @@ class TelegramFake:
             return self._last_seq
 
     def wait_for_call(self, method: str, timeout: float = 10, after: Mark = None) -> ApiCall:
-        floor = _floor(after)
-        return self._wait(lambda: next((c for c in self._calls if c.seq > floor and c.method == method), None),
+        floor, name = _floor(after), method.lower()
+        return self._wait(lambda: next((c for c in self._calls if c.seq > floor and c.method.lower() == name), None),
                           timeout, lambda: f"no {method} call after mark {floor}: {[c.method for c in self._calls]}")
 
     def _wait(self, found: Callable[[], Any], timeout: float, explain: Callable[[], str]) -> Any:
@@ -446,8 +446,8 @@ class TelegramFake:
             changes.update(parse_mode=params.get("parse_mode"), text=_visible(changes["raw_text"],
                                                                               params.get("parse_mode")))
         if all(getattr(old, k) == v for k, v in changes.items()):
-            raise ApiError(400, "Bad Request: message is not modified: specified new message content and "
-                                "reply markup are exactly the same as a current content and reply markup of the message")
+            raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
+                                "markup are exactly the same as a current content and reply markup of the message")
         self._apply_markup(user, changes["reply_markup"])
         new = dataclasses.replace(old, **changes, seq=self._next_seq(), changed_at=time.monotonic(), edited=True)
         user._messages[new.message_id] = new
