@@ -1,6 +1,12 @@
 from django.contrib import admin
 from django.urls import path
 
+from config.health import healthz
+from graphql_api.schema import schema
+from graphql_api.views import LedgerGraphQLView
+
 urlpatterns = [
+    path("healthz", healthz),
     path("admin/", admin.site.urls),
+    path("graphql/", LedgerGraphQLView.as_view(schema=schema)),
 ]

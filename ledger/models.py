@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import F, Q
 
 
+MAX_BIGINT = 2**63 - 1  # the largest Telegram id or row id a bigint column holds
+
+
 class RequestStatus(models.TextChoices):
     PENDING = "PENDING", "Pending"
     APPROVED = "APPROVED", "Approved"

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from ledger.models import (
-    Admin, Deposit, Event, EventCursor, JournalEntry, JournalKind, PaymentMethod, Player,
+    MAX_BIGINT, Admin, Deposit, Event, EventCursor, JournalEntry, JournalKind, PaymentMethod, Player,
     RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import winnable_prizes
@@ -23,6 +23,12 @@ def page(queryset: QuerySet, *, first: int = 50, offset: int = 0) -> QuerySet:
     first = max(0, min(int(first), MAX_PAGE))
     offset = max(0, int(offset))
     return queryset[offset:offset + first]
+
+
+def by_id(queryset: QuerySet, pk) -> object | None:
+    """One row by id, None for an id that cannot exist (not a number, out of range)."""
+    pk = str(pk)
+    return queryset.filter(pk=int(pk)).first() if pk.isascii() and pk.isdigit() and 0 < int(pk) <= MAX_BIGINT else None
 
 
 def is_admin(telegram_id: int) -> bool:
@@ -148,16 +154,17 @@ def stats(*, start: datetime | None = None, end: datetime | None = None) -> Stat
         chips_won=Coalesce(Sum("chips", filter=Q(kind__in=[JournalKind.SPIN_USED, JournalKind.REWARD_REJECTED])), 0),
         chips_approved=Coalesce(Sum("chips", filter=Q(kind=JournalKind.REWARD_APPROVED)), 0),
     )
+    cents = Decimal("0.01")
     by_currency = {}
     for kind, field in ((JournalKind.DEPOSIT_APPROVED, "deposit"), (JournalKind.WITHDRAWAL_APPROVED, "withdrawal")):
         rows = (entries.filter(kind=kind).values(f"{field}__currency")
                 .annotate(total=Sum(f"{field}__amount")).order_by(f"{field}__currency"))
-        by_currency[field] = {row[f"{field}__currency"]: row["total"] for row in rows}
+        by_currency[field] = {row[f"{field}__currency"]: row["total"].quantize(cents) for row in rows}
     return Stats(
         deposits_approved=totals["deposits"],
-        deposits_approved_base=totals["deposits_base"],
+        deposits_approved_base=totals["deposits_base"].quantize(cents),
         withdrawals_approved=totals["withdrawals"],
-        withdrawals_approved_base=totals["withdrawals_base"],
+        withdrawals_approved_base=totals["withdrawals_base"].quantize(cents),
         spins_used=totals["spins_used"],
         chips_won=totals["chips_won"],
         chips_approved=totals["chips_approved"],

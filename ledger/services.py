@@ -27,7 +27,7 @@ from ledger.errors import (
     InsufficientSpins, Invalid, NotFound,
 )
 from ledger.models import (
-    Deposit, Event, EventCursor, IdempotencyRecord, JournalEntry, JournalKind, PaymentMethod, Player,
+    MAX_BIGINT, Deposit, Event, EventCursor, IdempotencyRecord, JournalEntry, JournalKind, PaymentMethod, Player,
     RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import Prize, spins_for_amount, winnable_prizes
@@ -38,7 +38,6 @@ T = TypeVar("T")
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_SPINS_PER_CALL = 10_000
-MAX_TELEGRAM_ID = 2**63 - 1
 
 
 # --- input checks -------------------------------------------------------------
@@ -78,7 +77,7 @@ def _clean_telegram_id(value: Any) -> int:
         telegram_id = int(value)
     except (TypeError, ValueError):
         raise Invalid(f"{value!r} is not a Telegram id.", field="telegramId") from None
-    if not 0 < telegram_id <= MAX_TELEGRAM_ID:
+    if not 0 < telegram_id <= MAX_BIGINT:
         raise Invalid(f"{value!r} is not a Telegram id.", field="telegramId")
     return telegram_id
 
@@ -97,10 +96,20 @@ def _active_method(code: str) -> PaymentMethod:
     return method
 
 
+def _row_id(pk: Any, label: str) -> int:
+    try:
+        row_id = int(pk)
+    except (TypeError, ValueError):
+        row_id = 0
+    if not 0 < row_id <= MAX_BIGINT:
+        raise NotFound(f"No {label} with id {pk}.", field="id")
+    return row_id
+
+
 def _locked(model, pk: Any, label: str):
     try:
-        return model.objects.select_for_update(of=("self",)).select_related("player").get(pk=int(pk))
-    except (model.DoesNotExist, TypeError, ValueError):
+        return model.objects.select_for_update(of=("self",)).select_related("player").get(pk=_row_id(pk, label))
+    except model.DoesNotExist:
         raise NotFound(f"No {label} with id {pk}.", field="id") from None
 
 
@@ -443,12 +452,13 @@ def _spins_process(*, telegram_id: int, count: int | None) -> SpinBatch:
 
 
 def _locked_reward(spin_id: Any) -> tuple[Spin, SpinAccount]:
+    spin_id = _row_id(spin_id, "spin")
     try:
-        player_id = Spin.objects.values_list("player_id", flat=True).get(pk=int(spin_id))
-    except (Spin.DoesNotExist, TypeError, ValueError):
+        player_id = Spin.objects.values_list("player_id", flat=True).get(pk=spin_id)
+    except Spin.DoesNotExist:
         raise NotFound(f"No spin with id {spin_id}.", field="id") from None
     account = _locked_account(player_id)
-    spin = Spin.objects.select_for_update(of=("self",)).select_related("player").get(pk=int(spin_id))
+    spin = Spin.objects.select_for_update(of=("self",)).select_related("player").get(pk=spin_id)
     if spin.status != RewardStatus.PENDING:
         what = "was nothing to decide" if spin.status == RewardStatus.AUTO else f"was already {spin.status.lower()}"
         raise AlreadyDecided(f"This spin {what}.")

@@ -62,3 +62,32 @@ def deposit_for(telegram_id: int, amount="500", method="BML", **extra):
 def approved_deposit(telegram_id: int, actor: Actor, amount="500", method="BML", **extra):
     deposit = deposit_for(telegram_id, amount, method, **extra)
     return services.deposit_approve(deposit_id=deposit.pk, actor=actor)
+
+
+API_TOKEN = "test-bot-token-0123456789"
+
+
+class Api:
+    """Posts GraphQL to /graphql/ through Django's test client, as the bot by default."""
+
+    def __init__(self, client, token: str | None = API_TOKEN):
+        self.client = client
+        self.token = token
+
+    def raw(self, query: str, variables: dict | None = None, **headers):
+        if self.token:
+            headers.setdefault("HTTP_AUTHORIZATION", f"Bearer {self.token}")
+        return self.client.post("/graphql/", {"query": query, "variables": variables or {}},
+                                content_type="application/json", **headers)
+
+    def __call__(self, query: str, variables: dict | None = None, **headers) -> dict:
+        response = self.raw(query, variables, **headers)
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, body
+        return body["data"]
+
+
+@pytest.fixture
+def api(client, settings, db):
+    settings.API_TOKEN = API_TOKEN
+    return Api(client)

@@ -1,0 +1,22 @@
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from strawberry.django.context import StrawberryDjangoContext
+
+from graphql_api.auth import Caller, CallerKind
+from ledger import selectors
+
+
+@dataclass
+class LedgerContext(StrawberryDjangoContext):
+    caller: Caller = None
+
+    @cached_property
+    def admin_ids(self) -> frozenset[int]:
+        """Read once per request, so `isAdmin` on a list of users costs one query."""
+        return frozenset(selectors.admin_telegram_ids())
+
+    @property
+    def may_introspect(self) -> bool:
+        return settings.DEBUG or self.caller.kind is CallerKind.STAFF

@@ -1,0 +1,125 @@
+"""Mutations: each resolver is one ledger service call. Refusals come back as
+OperationInfo with the contract's code (graphql_api.errors)."""
+from decimal import Decimal
+
+import strawberry
+import strawberry_django
+
+from graphql_api.errors import LedgerErrors
+from graphql_api.scalars import BigInt
+from graphql_api.types import DepositType, SpinAccountType, SpinBatch, SpinRewards, SpinType, UserType, WithdrawalType
+from ledger import services
+
+
+def mutation(**kwargs):
+    return strawberry_django.mutation(handle_django_errors=True, extensions=[LedgerErrors()], **kwargs)
+
+
+@strawberry.input
+class UserInput:
+    telegram_id: BigInt
+    username: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    pppoker_id: str | None = None
+
+
+@strawberry.input
+class DepositInput:
+    telegram_id: BigInt
+    amount: Decimal
+    method: str
+    account_name: str
+    proof: str
+    pppoker_id: str
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class WithdrawalInput:
+    telegram_id: BigInt
+    amount: Decimal
+    method: str
+    account_number: str
+    pppoker_id: str
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class Mutation:
+    @mutation()
+    def upsert_user(self, input: UserInput) -> UserType:
+        return services.user_upsert(telegram_id=input.telegram_id, username=input.username,
+                                    first_name=input.first_name, last_name=input.last_name,
+                                    pppoker_id=input.pppoker_id)
+
+    @mutation()
+    def create_deposit(self, input: DepositInput) -> DepositType:
+        return services.deposit_create(telegram_id=input.telegram_id, amount=input.amount, method=input.method,
+                                       account_name=input.account_name, proof=input.proof,
+                                       pppoker_id=input.pppoker_id, idempotency_key=input.idempotency_key)
+
+    @mutation(description="Admins only. `amount` corrects the deposited amount.")
+    def approve_deposit(self, info: strawberry.Info, id: strawberry.ID, amount: Decimal | None = None,
+                        actor_telegram_id: BigInt | None = None) -> DepositType:
+        actor = info.context.caller.actor(actor_telegram_id)
+        return services.deposit_approve(deposit_id=id, actor=actor, amount=amount)
+
+    @mutation(description="Admins only.")
+    def reject_deposit(self, info: strawberry.Info, id: strawberry.ID, reason: str,
+                       actor_telegram_id: BigInt | None = None) -> DepositType:
+        actor = info.context.caller.actor(actor_telegram_id)
+        return services.deposit_reject(deposit_id=id, actor=actor, reason=reason)
+
+    @mutation()
+    def create_withdrawal(self, input: WithdrawalInput) -> WithdrawalType:
+        return services.withdrawal_create(telegram_id=input.telegram_id, amount=input.amount, method=input.method,
+                                          account_number=input.account_number, pppoker_id=input.pppoker_id,
+                                          idempotency_key=input.idempotency_key)
+
+    @mutation(description="Admins only.")
+    def approve_withdrawal(self, info: strawberry.Info, id: strawberry.ID,
+                           actor_telegram_id: BigInt | None = None) -> WithdrawalType:
+        actor = info.context.caller.actor(actor_telegram_id)
+        return services.withdrawal_approve(withdrawal_id=id, actor=actor)
+
+    @mutation(description="Admins only.")
+    def reject_withdrawal(self, info: strawberry.Info, id: strawberry.ID, reason: str,
+                          actor_telegram_id: BigInt | None = None) -> WithdrawalType:
+        actor = info.context.caller.actor(actor_telegram_id)
+        return services.withdrawal_reject(withdrawal_id=id, actor=actor, reason=reason)
+
+    @mutation(description="Spends `count` spins (null: all available); the server draws every outcome.")
+    def process_spin(self, telegram_id: BigInt, count: int | None = None,
+                     idempotency_key: str | None = None) -> SpinBatch:
+        batch = services.spins_process(telegram_id=telegram_id, count=count, idempotency_key=idempotency_key)
+        return SpinBatch.from_batch(batch)
+
+    @mutation(description="Admins only.")
+    def approve_spin_reward(self, info: strawberry.Info, id: strawberry.ID,
+                            actor_telegram_id: BigInt | None = None) -> SpinType:
+        actor = info.context.caller.actor(actor_telegram_id)
+        return services.spin_reward_approve(spin_id=id, actor=actor)
+
+    @mutation(description="Admins only.")
+    def reject_spin_reward(self, info: strawberry.Info, id: strawberry.ID, reason: str,
+                           actor_telegram_id: BigInt | None = None) -> SpinType:
+        actor = info.context.caller.actor(actor_telegram_id)
+        return services.spin_reward_reject(spin_id=id, actor=actor, reason=reason)
+
+    @mutation(description="Admins only. Approves every pending win of one player.")
+    def approve_spin_rewards(self, info: strawberry.Info, telegram_id: BigInt,
+                             actor_telegram_id: BigInt | None = None) -> SpinRewards:
+        actor = info.context.caller.actor(actor_telegram_id)
+        spins = services.spin_rewards_approve_all(telegram_id=telegram_id, actor=actor)
+        return SpinRewards(spins=spins, chips=sum(spin.chips for spin in spins))
+
+    @mutation(description="Admins only. Gives spins by hand, with a reason.")
+    def grant_spins(self, info: strawberry.Info, telegram_id: BigInt, spins: int, reason: str,
+                    actor_telegram_id: BigInt | None = None) -> SpinAccountType:
+        actor = info.context.caller.actor(actor_telegram_id)
+        return services.spins_grant(telegram_id=telegram_id, spins=spins, reason=reason, actor=actor)
+
+    @strawberry.mutation(description="Acknowledges the event feed up to `upTo`; returns how many events that was.")
+    def ack_events(self, up_to: strawberry.ID) -> int:
+        return services.events_ack(up_to=up_to)

@@ -1,0 +1,83 @@
+"""Queries: each resolver is one selector call. Authentication happened in the view."""
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+
+from graphql_api.scalars import BigInt
+from graphql_api.types import (
+    DepositType, EventType, PaymentMethodType, Prize, RequestStatus, RewardStatus, SpinAccountType, SpinType,
+    Stats, UserType, WithdrawalType,
+)
+from ledger import selectors
+from ledger.selectors import page
+
+
+@strawberry.type
+class Query:
+    @strawberry_django.field
+    def user(self, telegram_id: BigInt) -> UserType | None:
+        return selectors.player_get(telegram_id=telegram_id)
+
+    @strawberry_django.field
+    def users(self, first: int = 50, offset: int = 0, search: str | None = None) -> list[UserType]:
+        return page(selectors.player_list(search=search), first=first, offset=offset)
+
+    @strawberry_django.field
+    def payment_methods(self) -> list[PaymentMethodType]:
+        return selectors.payment_methods_active()
+
+    @strawberry_django.field
+    def deposit(self, id: strawberry.ID) -> DepositType | None:
+        return selectors.by_id(selectors.deposit_list(), id)
+
+    @strawberry_django.field
+    def deposits(self, status: RequestStatus | None = None, telegram_id: BigInt | None = None,
+                 first: int = 50, offset: int = 0) -> list[DepositType]:
+        return page(selectors.deposit_list(status=status, telegram_id=telegram_id), first=first, offset=offset)
+
+    @strawberry_django.field(description="Oldest first: the admins' queue.")
+    def pending_deposits(self, first: int = 50, offset: int = 0) -> list[DepositType]:
+        return page(selectors.deposits_pending(), first=first, offset=offset)
+
+    @strawberry_django.field
+    def withdrawal(self, id: strawberry.ID) -> WithdrawalType | None:
+        return selectors.by_id(selectors.withdrawal_list(), id)
+
+    @strawberry_django.field
+    def withdrawals(self, status: RequestStatus | None = None, telegram_id: BigInt | None = None,
+                    first: int = 50, offset: int = 0) -> list[WithdrawalType]:
+        return page(selectors.withdrawal_list(status=status, telegram_id=telegram_id), first=first, offset=offset)
+
+    @strawberry_django.field(description="Oldest first: the admins' queue.")
+    def pending_withdrawals(self, first: int = 50, offset: int = 0) -> list[WithdrawalType]:
+        return page(selectors.withdrawals_pending(), first=first, offset=offset)
+
+    @strawberry_django.field
+    def spin_account(self, telegram_id: BigInt) -> SpinAccountType | None:
+        return selectors.spin_account_get(telegram_id=telegram_id)
+
+    @strawberry_django.field(description="Newest first.")
+    def spin_history(self, telegram_id: BigInt | None = None, status: RewardStatus | None = None,
+                     first: int = 50, offset: int = 0) -> list[SpinType]:
+        return page(selectors.spin_history(telegram_id=telegram_id, status=status), first=first, offset=offset)
+
+    @strawberry_django.field(description="Oldest first: wins waiting for an admin.")
+    def pending_spin_rewards(self, first: int = 50, offset: int = 0) -> list[SpinType]:
+        return page(selectors.spin_rewards_pending(), first=first, offset=offset)
+
+    @strawberry.field(description="The real odds of the wheel; no prize is listed that cannot be won.")
+    def prize_table(self) -> list[Prize]:
+        return [Prize(label=row.label, chips=row.chips, probability=row.probability)
+                for row in selectors.prize_table()]
+
+    @strawberry.field(description="Totals of [from, to) for admins; amounts in MVR.")
+    def stats(self, from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+              to: datetime | None = None) -> Stats:
+        return Stats.from_stats(selectors.stats(start=from_, end=to), from_, to)
+
+    @strawberry_django.field(description="The bot's notification feed: events after `after`, or after the "
+                                         "acknowledged position when `after` is null.")
+    def events(self, after: strawberry.ID | None = None, first: int = 100) -> list[EventType]:
+        return page(selectors.events_after(after=int(after) if after is not None else None), first=first)

@@ -1,0 +1,32 @@
+from strawberry import Schema
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from graphql_api.extensions import IntrospectionForStaff, MaskUnexpectedErrors
+from graphql_api.mutations import Mutation
+from graphql_api.queries import Query
+from graphql_api.scalars import SCALARS
+
+MAX_DEPTH = 8
+MAX_ALIASES = 20
+MAX_TOKENS = 2_000
+
+schema = Schema(
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(scalar_map=SCALARS),
+    # Factories: a fresh extension per request; the caches' LRU stores are shared by Strawberry.
+    extensions=[
+        # Limits first: a refused document costs no execution.
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        # The bot sends a handful of documents over and over: parse and validate each once.
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        IntrospectionForStaff,
+        DjangoOptimizerExtension,
+        MaskUnexpectedErrors,
+    ],
+)

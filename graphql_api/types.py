@@ -1,0 +1,187 @@
+"""GraphQL types of the contract, one place each. Fields map to model fields;
+the optimizer turns the selection into select_related/only, so lists cost a
+fixed number of queries."""
+import json
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+import strawberry_django
+from strawberry import auto
+
+from graphql_api.scalars import BigInt
+from ledger import models, selectors, services
+
+RequestStatus = strawberry.enum(models.RequestStatus, name="RequestStatus")
+RewardStatus = strawberry.enum(models.RewardStatus, name="RewardStatus",
+                               description="AUTO: nothing was won, nothing to decide.")
+
+
+@strawberry_django.type(models.SpinAccount, name="SpinAccount")
+class SpinAccountType:
+    available_spins: auto
+    total_spins_used: auto
+    total_chips_won: int = strawberry_django.field(description="All wins that were not rejected.")
+    total_chips_approved: auto
+    total_deposit_base: Decimal = strawberry_django.field(description="Approved deposits, in MVR.")
+    last_spin_at: auto
+    user: "UserType" = strawberry_django.field(field_name="player")
+
+
+@strawberry_django.type(models.Player, name="User")
+class UserType:
+    telegram_id: BigInt
+    username: auto
+    first_name: auto
+    last_name: auto
+    pppoker_id: auto
+    account_name: str = strawberry_django.field(description="Payout name, fixed by the first approved deposit.")
+    created_at: auto
+    spin_account: SpinAccountType
+
+    @strawberry_django.field(only=["telegram_id"], description="The bot shows the admin menu from this.")
+    def is_admin(self, info: strawberry.Info) -> bool:
+        return self.telegram_id in info.context.admin_ids
+
+
+@strawberry_django.type(models.PaymentMethod, name="PaymentMethod")
+class PaymentMethodType:
+    code: auto
+    label: auto
+    currency: auto
+    account_number: auto
+    account_holder: auto
+    rate_to_base: Decimal = strawberry_django.field(description="One unit of currency in MVR.")
+
+
+@strawberry_django.type(models.Deposit, name="Deposit")
+class DepositType:
+    id: auto
+    user: UserType = strawberry_django.field(field_name="player")
+    amount: auto
+    currency: auto
+    amount_base: Decimal | None = strawberry_django.field(description="Set at approval, in MVR.")
+    rate_to_base: auto
+    account_name: auto
+    proof: str = strawberry_django.field(description="Telegram file id of the slip, or a USDT TXID.")
+    pppoker_id: auto
+    status: RequestStatus
+    created_at: auto
+    decided_at: auto
+    decided_by: str | None
+    rejection_reason: auto
+    spins_granted: auto
+    legacy_ref: auto
+
+    @strawberry_django.field(select_related=["method"], only=["method__code"])
+    def method(self) -> str:
+        return self.method.code
+
+
+@strawberry_django.type(models.Withdrawal, name="Withdrawal")
+class WithdrawalType:
+    id: auto
+    user: UserType = strawberry_django.field(field_name="player")
+    amount: auto
+    currency: auto
+    amount_base: Decimal = strawberry_django.field(description="In MVR, at the rate of the request.")
+    account_name: auto
+    account_number: auto
+    pppoker_id: auto
+    status: RequestStatus
+    created_at: auto
+    decided_at: auto
+    decided_by: str | None
+    rejection_reason: auto
+    legacy_ref: auto
+
+    @strawberry_django.field(select_related=["method"], only=["method__code"])
+    def method(self) -> str:
+        return self.method.code
+
+
+@strawberry_django.type(models.Spin, name="Spin")
+class SpinType:
+    id: auto
+    user: UserType = strawberry_django.field(field_name="player")
+    prize: str = strawberry_django.field(description='"Try Again!" or "<n> Chips".')
+    chips: auto
+    status: RewardStatus
+    created_at: auto
+    decided_at: auto
+    decided_by: str | None
+    rejection_reason: auto
+
+
+@strawberry_django.type(models.Event, name="Event")
+class EventType:
+    id: strawberry.ID
+    kind: str = strawberry_django.field(description="e.g. deposit.created, deposit.approved, spin.won")
+    telegram_id: BigInt | None
+    created_at: auto
+
+    @strawberry_django.field(only=["payload"], description="JSON text.")
+    def payload(self) -> str:
+        return json.dumps(self.payload, sort_keys=True)
+
+
+@strawberry.type
+class Prize:
+    label: str
+    chips: int
+    probability: float
+
+
+@strawberry.type
+class SpinBatch:
+    spins: list[SpinType]
+    chips_won: int
+    spins_left: int
+
+    @classmethod
+    def from_batch(cls, batch: services.SpinBatch) -> "SpinBatch":
+        return cls(spins=batch.spins, chips_won=batch.chips_won, spins_left=batch.spins_left)
+
+
+@strawberry.type(description="A union cannot wrap a list, hence this wrapper.")
+class SpinRewards:
+    spins: list[SpinType]
+    chips: int
+
+
+@strawberry.type
+class CurrencyTotal:
+    currency: str
+    amount: Decimal
+
+
+@strawberry.type(description="One period; amounts in MVR unless per currency.")
+class Stats:
+    deposits_approved: int
+    deposits_approved_base: Decimal
+    withdrawals_approved: int
+    withdrawals_approved_base: Decimal
+    spins_used: int
+    chips_won: int
+    chips_approved: int
+    deposits_by_currency: list[CurrencyTotal]
+    withdrawals_by_currency: list[CurrencyTotal]
+    start: datetime | None
+    end: datetime | None
+
+    @classmethod
+    def from_stats(cls, stats: selectors.Stats, start: datetime | None, end: datetime | None) -> "Stats":
+        return cls(
+            deposits_approved=stats.deposits_approved,
+            deposits_approved_base=stats.deposits_approved_base,
+            withdrawals_approved=stats.withdrawals_approved,
+            withdrawals_approved_base=stats.withdrawals_approved_base,
+            spins_used=stats.spins_used,
+            chips_won=stats.chips_won,
+            chips_approved=stats.chips_approved,
+            deposits_by_currency=[CurrencyTotal(currency=c, amount=a) for c, a in stats.deposits_by_currency.items()],
+            withdrawals_by_currency=[CurrencyTotal(currency=c, amount=a)
+                                     for c, a in stats.withdrawals_by_currency.items()],
+            start=start,
+            end=end,
+        )

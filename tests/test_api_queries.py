@@ -1,0 +1,58 @@
+"""List queries with nested user and spin account cost the same SQL for 1 or 50 rows."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ledger import services
+from ledger.models import Player
+from tests.conftest import deposit_for
+
+NESTED = "user { telegramId username isAdmin spinAccount { availableSpins totalChipsWon } }"
+LISTS = {
+    "pendingDeposits": "{ pendingDeposits(first: 50) { id amount method status %s } }" % NESTED,
+    "deposits": "{ deposits(first: 50) { id amount method %s } }" % NESTED,
+    "pendingWithdrawals": "{ pendingWithdrawals(first: 50) { id amount method %s } }" % NESTED,
+    "spinHistory": "{ spinHistory(first: 50) { id prize chips status %s } }" % NESTED,
+    "users": "{ users(first: 50) { telegramId username isAdmin spinAccount { availableSpins } } }",
+    "events": "{ events(first: 50) { id kind telegramId payload } }",
+}
+
+
+@pytest.fixture
+def add_players(methods, admin):
+    def add(count: int):
+        start = Player.objects.count()
+        for index in range(start, start + count):
+            tid = 6_000_000_000 + index
+            services.user_upsert(telegram_id=tid, username=f"p{index}")
+            deposit = deposit_for(tid, amount="2000")
+            services.deposit_approve(deposit_id=deposit.pk, actor=admin)
+            deposit_for(tid)
+            services.withdrawal_create(telegram_id=tid, amount="300", method="BML", account_number="7730001",
+                                       pppoker_id="12345")
+            services.spins_process(telegram_id=tid, count=1)
+    return add
+
+
+def sql_for(api, query: str, rows_key: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        data = api(query)
+    return len(captured), len(data[rows_key])
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_list_query_cost_does_not_grow_with_rows(api, add_players, name):
+    add_players(1)
+    one, few_rows = sql_for(api, LISTS[name], name)
+    add_players(49)
+    fifty, rows = sql_for(api, LISTS[name], name)
+    assert few_rows < rows == 50
+    assert fifty == one, f"{name}: {one} queries for {few_rows} rows, {fifty} for 50"
+    assert fifty <= 2  # the rows, plus the admin list once per request where isAdmin is asked
+
+
+def test_pinned_query_count_for_pending_deposits(api, add_players, django_assert_num_queries):
+    add_players(50)
+    # One for the rows with user and spin account joined, one for the admin list behind isAdmin.
+    with django_assert_num_queries(2):
+        assert len(api(LISTS["pendingDeposits"])["pendingDeposits"]) == 50
