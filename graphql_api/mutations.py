@@ -45,6 +45,12 @@ class WithdrawalInput:
     idempotency_key: str | None = None
 
 
+@strawberry.input
+class AdminMessageInput:
+    chat_id: BigInt
+    message_id: BigInt
+
+
 @strawberry.type
 class Mutation:
     @mutation()
@@ -123,3 +129,8 @@ class Mutation:
     @strawberry.mutation(description="Acknowledges the event feed up to `upTo`; returns how many events that was.")
     def ack_events(self, up_to: strawberry.ID) -> int:
         return services.events_ack(up_to=up_to)
+
+    @strawberry.mutation(description="Records where the bot showed a request (kind: deposit, withdrawal or spin).")
+    def record_admin_messages(self, kind: str, request_id: strawberry.ID, messages: list[AdminMessageInput]) -> int:
+        return services.admin_messages_record(request_kind=kind, request_id=request_id,
+                                              messages=[(m.chat_id, m.message_id) for m in messages])

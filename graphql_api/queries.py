@@ -7,7 +7,7 @@ import strawberry_django
 
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    DepositType, EventType, PaymentMethodType, Prize, RequestStatus, RewardStatus, SpinAccountType, SpinType,
+    AdminMessageType, DepositType, EventType, PaymentMethodType, Prize, RequestStatus, RewardStatus, SpinAccountType, SpinType,
     Stats, UserType, WithdrawalType,
 )
 from ledger import selectors
@@ -81,3 +81,13 @@ class Query:
                                          "acknowledged position when `after` is null.")
     def events(self, after: strawberry.ID | None = None, first: int = 100) -> list[EventType]:
         return page(selectors.events_after(after=int(after) if after is not None else None), first=first)
+
+    @strawberry.field(description="Telegram ids of every active admin; the first is the super admin.")
+    def admin_ids(self) -> list[BigInt]:
+        return selectors.admin_telegram_ids()
+
+    @strawberry_django.field(description="Where the bot showed request `requestId` of `kind` to admins.")
+    def admin_messages(self, kind: str, request_id: strawberry.ID) -> list[AdminMessageType]:
+        if not (str(request_id).isascii() and str(request_id).isdigit()):
+            return []
+        return selectors.admin_messages(request_kind=kind, request_id=int(request_id))

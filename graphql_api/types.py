@@ -185,3 +185,10 @@ class Stats:
             start=start,
             end=end,
         )
+
+
+@strawberry_django.type(models.AdminMessage, name="AdminMessage",
+                        description="Where the bot showed a request to an admin.")
+class AdminMessageType:
+    chat_id: BigInt
+    message_id: BigInt

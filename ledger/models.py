@@ -305,3 +305,22 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation}:{self.key}"
+
+
+class AdminMessage(models.Model):
+    """Where the bot showed a request to an admin, so that once anyone decides,
+    every admin's buttons can be replaced, even after the bot restarts."""
+
+    request_kind = models.CharField(max_length=16)  # deposit, withdrawal, spin
+    request_id = models.BigIntegerField()
+    chat_id = models.BigIntegerField()
+    message_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request_kind", "request_id", "chat_id"], name="admin_message_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_kind} #{self.request_id} in chat {self.chat_id}"

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from ledger.models import (
-    MAX_BIGINT, Admin, Deposit, Event, EventCursor, JournalEntry, JournalKind, PaymentMethod, Player,
+    MAX_BIGINT, Admin, AdminMessage, Deposit, Event, EventCursor, JournalEntry, JournalKind, PaymentMethod, Player,
     RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import winnable_prizes
@@ -182,3 +182,7 @@ def events_after(*, after: int | None = None, consumer: str = BOT_CONSUMER) -> Q
     """Events past `after`, or past what `consumer` acknowledged when `after` is not given."""
     position = after if after is not None else event_cursor_position(consumer=consumer)
     return Event.objects.filter(id__gt=position).order_by("id")
+
+
+def admin_messages(*, request_kind: str, request_id: int) -> QuerySet[AdminMessage]:
+    return AdminMessage.objects.filter(request_kind=request_kind, request_id=request_id).order_by("id")

@@ -27,7 +27,7 @@ from ledger.errors import (
     InsufficientSpins, Invalid, NotFound,
 )
 from ledger.models import (
-    MAX_BIGINT, Deposit, Event, EventCursor, IdempotencyRecord, JournalEntry, JournalKind, PaymentMethod, Player,
+    MAX_BIGINT, AdminMessage, Deposit, Event, EventCursor, IdempotencyRecord, JournalEntry, JournalKind, PaymentMethod, Player,
     RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import Prize, spins_for_amount, winnable_prizes
@@ -537,3 +537,21 @@ def events_ack(*, up_to: int, consumer: str = BOT_CONSUMER) -> int:
         cursor.position = up_to
         cursor.save(update_fields=["position"])
         return acknowledged
+
+
+# --- where the bot showed requests to admins ----------------------------------------
+
+REQUEST_KINDS = ("deposit", "withdrawal", "spin")
+
+
+def admin_messages_record(*, request_kind: str, request_id: int, messages: list[tuple[int, int]]) -> int:
+    """Remember (chat id, message id) pairs that show a request; a repeat replaces the old one."""
+    if request_kind not in REQUEST_KINDS:
+        raise Invalid(f"Request kind must be one of {', '.join(REQUEST_KINDS)}.", field="kind")
+    request_id = _row_id(request_id, request_kind)
+    with transaction.atomic():
+        for chat_id, message_id in messages:
+            AdminMessage.objects.update_or_create(
+                request_kind=request_kind, request_id=request_id, chat_id=int(chat_id),
+                defaults={"message_id": int(message_id)})
+    return len(messages)

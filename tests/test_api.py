@@ -279,3 +279,19 @@ def test_decimal_input_as_number_or_string(api, player):
     created = api(CREATE_DEPOSIT, {"input": {**DEPOSIT_INPUT, "amount": 250.5}})["createDeposit"]
     assert created["amount"] == "250.50"
     assert Deposit.objects.get().amount == Decimal("250.50")
+
+
+def test_admin_message_references_are_kept_in_the_backend(api, player, admin, settings):
+    settings.ADMIN_USER_IDS = [111]
+    deposit = deposit_for(PLAYER_ID)
+    record = """mutation($id: ID!, $m: [AdminMessageInput!]!) {
+        recordAdminMessages(kind: "deposit", requestId: $id, messages: $m) }"""
+    assert api(record, {"id": deposit.pk, "m": [{"chatId": 111, "messageId": 5},
+                                                {"chatId": ADMIN_ID, "messageId": 9}]})["recordAdminMessages"] == 2
+    api(record, {"id": deposit.pk, "m": [{"chatId": 111, "messageId": 6}]})  # re-sent: replaces
+    shown = api('{ adminMessages(kind: "deposit", requestId: "%s") { chatId messageId } }' % deposit.pk)
+    assert shown["adminMessages"] == [{"chatId": 111, "messageId": 6}, {"chatId": ADMIN_ID, "messageId": 9}]
+    assert api("{ adminIds }")["adminIds"] == [111, ADMIN_ID]
+    assert api(record, {"id": deposit.pk, "m": []})["recordAdminMessages"] == 0
+    wrong_kind = api.raw(record.replace('"deposit"', '"loan"'), {"id": deposit.pk, "m": []}).json()
+    assert wrong_kind["errors"][0]["message"].startswith("Request kind must be one of")
