@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ledger",
     "graphql_api",
     "sync",
+    "botclient",  # only for `manage.py run_bot`; the bot itself talks to the backend over GraphQL
 ]
 
 MIDDLEWARE = [
