@@ -12,10 +12,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Local run: SQLite unless DATABASE_URL is set; DEBUG on unless set.
+# Local run of everything in the Procfile: web on 127.0.0.1:8000, the Huey worker, and the bot
+# (which says it is off unless BOT_TOKEN is set). SQLite unless DATABASE_URL is set; DEBUG on
+# unless set. Ctrl-C stops all of it.
+run: export DEBUG := $(or $(DEBUG),1)
+run: export GUNICORN_BIND := $(or $(GUNICORN_BIND),127.0.0.1:8000)
 run: venv
-	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	$(PY) manage.py migrate --noinput
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start web worker bot
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; [ $$status -eq 5 ] && echo "pytest: no tests collected" && exit 0; exit $$status
