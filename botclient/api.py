@@ -1,0 +1,272 @@
+"""The bot's only way to the backend: GraphQL over HTTP with gql and httpx.
+
+One persistent session per process. Two kinds of failure reach the callers:
+`BackendRefusal` (the backend said no, with a contract code) and
+`BackendUnavailable` (we could not get an answer; nothing is known to have
+happened, so the same call with the same idempotency key may be retried).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from gql import Client, GraphQLRequest
+from gql.transport.exceptions import TransportError, TransportQueryError
+from gql.transport.httpx import HTTPXAsyncTransport
+from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, parse, print_ast, visit
+from graphql.language import FragmentSpreadNode, Visitor
+
+from botclient.records import (
+    AccountOverview, Deposit, Event, PaymentMethod, Prize, Spin, SpinAccount, SpinBatch, Stats, User, Withdrawal,
+)
+
+logger = logging.getLogger(__name__)
+OPERATIONS_FILE = Path(__file__).with_name("operations.graphql")
+
+
+class BackendError(Exception):
+    """Anything the backend did not do as asked."""
+
+
+class BackendRefusal(BackendError):
+    """The backend refused: an OperationInfo message, or a GraphQL error with a contract code."""
+
+    def __init__(self, code: str, message: str = "", field: str | None = None):
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code, self.message, self.field = code, message, field
+
+
+class BackendUnavailable(BackendError):
+    """No usable answer (connection refused, timeout, 5xx): the outcome is unknown."""
+
+
+# --- documents ------------------------------------------------------------------
+
+class _SpreadCollector(Visitor):
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_):
+        self.names.add(node.name.value)
+
+
+def _spreads(node) -> set[str]:
+    collector = _SpreadCollector()
+    visit(node, collector)
+    return collector.names
+
+
+@cache
+def documents(path: Path = OPERATIONS_FILE) -> dict[str, str]:
+    """Operation name -> a document holding that operation and only the fragments it needs.
+
+    Sending the whole file every time would waste bandwidth and exceed the backend's token cap.
+    """
+    source = parse(path.read_text())
+    fragments = {d.name.value: d for d in source.definitions if isinstance(d, FragmentDefinitionNode)}
+    result = {}
+    for definition in source.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        needed, todo = [], list(_spreads(definition))
+        while todo:
+            name = todo.pop()
+            if name not in needed:
+                needed.append(name)
+                todo.extend(_spreads(fragments[name]))
+        document = DocumentNode(definitions=(definition, *(fragments[n] for n in sorted(needed))))
+        result[definition.name.value] = print_ast(document)
+    return result
+
+
+# --- the client -------------------------------------------------------------------
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+class LedgerApi:
+    def __init__(self, url: str, token: str, *, timeout: float = 10.0):
+        self.url, self._token, self.timeout = url, token, timeout
+        self._client: Client | None = None
+        self._session = None
+        self._documents = documents()
+
+    async def connect(self) -> None:
+        if self._session is not None:
+            return
+        transport = HTTPXAsyncTransport(url=self.url, headers={"Authorization": f"Bearer {self._token}"},
+                                        timeout=self.timeout)
+        self._client = Client(transport=transport, fetch_schema_from_transport=False,
+                              execute_timeout=self.timeout + 5)
+        # httpx reconnects by itself after a failed request, so one session lasts the whole run.
+        self._session = await self._client.connect_async()
+
+    async def close(self) -> None:
+        if self._client is not None and self._session is not None:
+            await self._client.close_async()
+        self._client = self._session = None
+
+    async def execute(self, operation: str, **variables: Any) -> dict:
+        if self._session is None:
+            await self.connect()
+        request = GraphQLRequest(self._documents[operation], variable_values=variables, operation_name=operation)
+        try:
+            return await self._session.execute(request)
+        except TransportQueryError as error:
+            first = (error.errors or [{}])[0]
+            code = (first.get("extensions") or {}).get("code")
+            if code:
+                raise BackendRefusal(code, first.get("message", ""), None) from error
+            raise BackendError(f"{operation}: {first.get('message', error)}") from error
+        except (TransportError, OSError, TimeoutError) as error:
+            logger.debug("backend unavailable during %s: %s", operation, error)  # callers say what it cost
+            raise BackendUnavailable(f"{operation}: {error}") from error
+
+    async def mutate(self, operation: str, field: str, **variables: Any) -> dict:
+        """Run a mutation whose payload is `<type> | OperationInfo`; a refusal raises."""
+        payload = (await self.execute(operation, **variables))[field]
+        if payload.get("__typename") == "OperationInfo":
+            messages = payload.get("messages") or [{}]
+            first = next((m for m in messages if m.get("code")), messages[0])
+            raise BackendRefusal(first.get("code") or "INVALID", first.get("message", ""), first.get("field"))
+        return payload
+
+    # Players.
+
+    async def upsert_user(self, telegram_id: int, *, username: str | None = None, first_name: str | None = None,
+                          last_name: str | None = None, pppoker_id: str | None = None) -> User:
+        data = {"telegramId": telegram_id, "username": username, "firstName": first_name, "lastName": last_name,
+                "pppokerId": pppoker_id}
+        payload = await self.mutate("UpsertUser", "upsertUser",
+                                    input={k: v for k, v in data.items() if v is not None})
+        return User.from_json(payload)
+
+    async def user(self, telegram_id: int) -> User | None:
+        data = (await self.execute("Me", telegramId=telegram_id))["user"]
+        return User.from_json(data) if data else None
+
+    async def admin_ids(self) -> list[int]:
+        return [int(i) for i in (await self.execute("AdminIds"))["adminIds"]]
+
+    async def account_overview(self, telegram_id: int, *, recent: int = 3, spins: int = 30) -> AccountOverview | None:
+        data = await self.execute("MyAccount", telegramId=telegram_id, recent=recent, spins=spins)
+        if not data["user"]:
+            return None
+        return AccountOverview(user=User.from_json(data["user"]),
+                               deposits=[Deposit.from_json(d) for d in data["deposits"]],
+                               withdrawals=[Withdrawal.from_json(w) for w in data["withdrawals"]],
+                               spins=[Spin.from_json(s) for s in data["spinHistory"]])
+
+    async def payment_methods(self) -> list[PaymentMethod]:
+        return [PaymentMethod.from_json(m) for m in (await self.execute("PaymentMethods"))["paymentMethods"]]
+
+    # Deposits and withdrawals.
+
+    async def create_deposit(self, *, telegram_id: int, amount: Decimal, method: str, account_name: str,
+                             proof: str, pppoker_id: str, idempotency_key: str) -> Deposit:
+        payload = await self.mutate("CreateDeposit", "createDeposit", input={
+            "telegramId": telegram_id, "amount": str(amount), "method": method, "accountName": account_name,
+            "proof": proof, "pppokerId": pppoker_id, "idempotencyKey": idempotency_key})
+        return Deposit.from_json(payload)
+
+    async def deposit(self, deposit_id: int) -> Deposit | None:
+        data = (await self.execute("Deposit", id=str(deposit_id)))["deposit"]
+        return Deposit.from_json(data) if data else None
+
+    async def approve_deposit(self, deposit_id: int, actor: int) -> Deposit:
+        return Deposit.from_json(await self.mutate("ApproveDeposit", "approveDeposit", id=str(deposit_id),
+                                                   actor=actor))
+
+    async def reject_deposit(self, deposit_id: int, reason: str, actor: int) -> Deposit:
+        return Deposit.from_json(await self.mutate("RejectDeposit", "rejectDeposit", id=str(deposit_id),
+                                                   reason=reason, actor=actor))
+
+    async def pending_deposits(self, first: int = 10) -> list[Deposit]:
+        return [Deposit.from_json(d) for d in (await self.execute("PendingDeposits", first=first))["pendingDeposits"]]
+
+    async def create_withdrawal(self, *, telegram_id: int, amount: Decimal, method: str, account_number: str,
+                                pppoker_id: str, idempotency_key: str) -> Withdrawal:
+        payload = await self.mutate("CreateWithdrawal", "createWithdrawal", input={
+            "telegramId": telegram_id, "amount": str(amount), "method": method, "accountNumber": account_number,
+            "pppokerId": pppoker_id, "idempotencyKey": idempotency_key})
+        return Withdrawal.from_json(payload)
+
+    async def withdrawal(self, withdrawal_id: int) -> Withdrawal | None:
+        data = (await self.execute("Withdrawal", id=str(withdrawal_id)))["withdrawal"]
+        return Withdrawal.from_json(data) if data else None
+
+    async def approve_withdrawal(self, withdrawal_id: int, actor: int) -> Withdrawal:
+        return Withdrawal.from_json(await self.mutate("ApproveWithdrawal", "approveWithdrawal",
+                                                      id=str(withdrawal_id), actor=actor))
+
+    async def reject_withdrawal(self, withdrawal_id: int, reason: str, actor: int) -> Withdrawal:
+        return Withdrawal.from_json(await self.mutate("RejectWithdrawal", "rejectWithdrawal",
+                                                      id=str(withdrawal_id), reason=reason, actor=actor))
+
+    async def pending_withdrawals(self, first: int = 10) -> list[Withdrawal]:
+        data = await self.execute("PendingWithdrawals", first=first)
+        return [Withdrawal.from_json(w) for w in data["pendingWithdrawals"]]
+
+    # Spins.
+
+    async def spin_account(self, telegram_id: int) -> SpinAccount | None:
+        data = (await self.execute("SpinAccount", telegramId=telegram_id))["spinAccount"]
+        return SpinAccount.from_json(data) if data else None
+
+    async def prize_table(self) -> list[Prize]:
+        return [Prize(p["label"], p["chips"], p["probability"])
+                for p in (await self.execute("PrizeTable"))["prizeTable"]]
+
+    async def process_spin(self, telegram_id: int, count: int | None, idempotency_key: str) -> SpinBatch:
+        return SpinBatch.from_json(await self.mutate("ProcessSpin", "processSpin", telegramId=telegram_id,
+                                                     count=count, idempotencyKey=idempotency_key))
+
+    async def spin_history(self, telegram_id: int, *, first: int = 100, offset: int = 0) -> list[Spin]:
+        data = await self.execute("SpinHistory", telegramId=telegram_id, first=first, offset=offset)
+        return [Spin.from_json(s) for s in data["spinHistory"]]
+
+    async def pending_spin_rewards(self, first: int = 100) -> list[Spin]:
+        data = await self.execute("PendingSpinRewards", first=first)
+        return [Spin.from_json(s) for s in data["pendingSpinRewards"]]
+
+    async def approve_spin_reward(self, spin_id: int, actor: int) -> Spin:
+        return Spin.from_json(await self.mutate("ApproveSpinReward", "approveSpinReward", id=str(spin_id),
+                                                actor=actor))
+
+    async def reject_spin_reward(self, spin_id: int, reason: str, actor: int) -> Spin:
+        return Spin.from_json(await self.mutate("RejectSpinReward", "rejectSpinReward", id=str(spin_id),
+                                                reason=reason, actor=actor))
+
+    async def approve_spin_rewards(self, telegram_id: int, actor: int) -> tuple[list[Spin], int]:
+        payload = await self.mutate("ApproveSpinRewards", "approveSpinRewards", telegramId=telegram_id, actor=actor)
+        return [Spin.from_json(s) for s in payload["spins"]], payload["chips"]
+
+    async def grant_spins(self, telegram_id: int, spins: int, reason: str, actor: int) -> SpinAccount:
+        return SpinAccount.from_json(await self.mutate("GrantSpins", "grantSpins", telegramId=telegram_id,
+                                                       spins=spins, reason=reason, actor=actor))
+
+    # Admin tools.
+
+    async def stats(self, start: datetime, end: datetime) -> Stats:
+        return Stats.from_json((await self.execute("Stats", **{"from": _iso(start), "to": _iso(end)}))["stats"])
+
+    async def events(self, first: int = 50) -> list[Event]:
+        return [Event.from_json(e) for e in (await self.execute("Events", after=None, first=first))["events"]]
+
+    async def ack_events(self, up_to: int) -> int:
+        return (await self.execute("AckEvents", upTo=str(up_to)))["ackEvents"]
+
+    async def admin_messages(self, kind: str, request_id: int) -> list[tuple[int, int]]:
+        data = await self.execute("AdminMessages", kind=kind, requestId=str(request_id))
+        return [(int(m["chatId"]), int(m["messageId"])) for m in data["adminMessages"]]
+
+    async def record_admin_messages(self, kind: str, request_id: int, messages: list[tuple[int, int]]) -> int:
+        data = await self.execute("RecordAdminMessages", kind=kind, requestId=str(request_id),
+                                  messages=[{"chatId": c, "messageId": m} for c, m in messages])
+        return data["recordAdminMessages"]

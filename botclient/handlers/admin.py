@@ -1,0 +1,274 @@
+"""Admins: Approve / Reject on request messages, pending lists, /addspins, /stats.
+
+Who is an admin, and whether a request is still pending, is the backend's
+call: a decision is always sent with actorTelegramId and the backend refuses
+(FORBIDDEN, ALREADY_DECIDED) however many admins press at once. The bot only
+redraws every admin's message afterwards.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from botclient import keyboards, texts
+from botclient.api import BackendRefusal, BackendUnavailable
+from botclient.handlers.common import END, BotContext, answer, consumed, conversation, reply
+
+REASON = "reject.reason"
+LIST_LIMIT = 10
+
+
+async def _is_admin(update: Update, context: BotContext) -> bool:
+    if await context.admins.is_admin(update.effective_user.id):
+        return True
+    if update.callback_query:
+        await answer(update.callback_query, texts.NOT_ADMIN, alert=True)
+    else:
+        await reply(update, texts.NOT_ADMIN)
+    return False
+
+
+def _here(update: Update) -> tuple[int, int] | None:
+    message = update.callback_query.message if update.callback_query else None
+    return (message.chat_id, message.message_id) if message else None
+
+
+def _plain_refusal(refusal: BackendRefusal) -> str:
+    """For button toasts (no HTML) and admins, who want the backend's own words too."""
+    sentence = texts.REFUSALS.get(refusal.code, texts.UNKNOWN_REFUSAL)
+    return f"{sentence} ({refusal.message})" if refusal.message else sentence
+
+
+async def _status(context: BotContext, kind: str, request_id: int, player_id: int | None):
+    """(status, decided_by) of a request as the backend has it now."""
+    if kind == "spin":
+        _, wins = await context.board.player_wins(player_id, [request_id])
+        spin = next((s for s in wins if s.id == request_id), None)
+        return (spin.status, spin.decided_by) if spin else ("UNKNOWN", None)
+    request = await (context.api.deposit(request_id) if kind == "deposit" else context.api.withdrawal(request_id))
+    return (request.status, request.decided_by) if request else ("UNKNOWN", None)
+
+
+def _shown_spins(update: Update) -> list[int]:
+    """The wins a pressed spin message shows buttons for: their ids are in its callback data."""
+    message = update.callback_query.message if update.callback_query else None
+    markup = message.reply_markup if message else None
+    return [int(b.callback_data.split(":")[2]) for row in (markup.inline_keyboard if markup else ())
+            for b in row if (b.callback_data or "").startswith("s:a:")]
+
+
+async def _redraw(context: BotContext, kind: str, request_id: int, player_id: int | None, here,
+                  shown: list[int] | None = None) -> None:
+    if kind == "spin":
+        await context.board.refresh_spins(player_id, [request_id], also=here,
+                                          also_ids=sorted({request_id, *(shown or [])}))
+    else:
+        await context.board.refresh(kind, request_id, also=here)
+
+
+# --- approve --------------------------------------------------------------------------
+
+async def approve(update: Update, context: BotContext):
+    query = update.callback_query
+    kind, request_id, player_id = keyboards.parse_decision(keyboards.DECIDE_PATTERN.match(query.data))
+    if not await _is_admin(update, context):
+        return
+    admin = update.effective_user.id
+    call = {"deposit": context.api.approve_deposit, "withdrawal": context.api.approve_withdrawal,
+            "spin": context.api.approve_spin_reward}[kind]
+    try:
+        await call(request_id, admin)
+        toast = texts.decided_toast("APPROVED")
+    except BackendUnavailable:
+        await answer(query, texts.UNAVAILABLE, alert=True)
+        return
+    except BackendRefusal as refusal:
+        if refusal.code == "ALREADY_DECIDED":
+            toast = texts.already_decided(*await _status(context, kind, request_id, player_id))
+        else:
+            toast = _plain_refusal(refusal)
+    await answer(query, toast)
+    # Every admin's copy is redrawn again when the decision event arrives; this one cannot wait for it.
+    await _redraw(context, kind, request_id, player_id, _here(update), _shown_spins(update))
+
+
+async def approve_all(update: Update, context: BotContext):
+    query = update.callback_query
+    player_id = int(keyboards.APPROVE_ALL_PATTERN.match(query.data).group(1))
+    if not await _is_admin(update, context):
+        return
+    try:
+        spins, chips = await context.api.approve_spin_rewards(player_id, update.effective_user.id)
+    except BackendUnavailable:
+        await answer(query, texts.UNAVAILABLE, alert=True)
+        return
+    except BackendRefusal as refusal:
+        await answer(query, _plain_refusal(refusal), alert=True)
+        return
+    await answer(query, texts.rewards_approved(len(spins), chips))
+    shown = _shown_spins(update)
+    await context.board.refresh_spins(player_id, [*(s.id for s in spins), *shown], also=_here(update),
+                                      also_ids=shown)
+
+
+# --- reject: ask for the reason, then decide ------------------------------------------
+
+@consumed
+async def ask_reason(update: Update, context: BotContext):
+    query = update.callback_query
+    kind, request_id, player_id = keyboards.parse_decision(keyboards.REJECT_PATTERN.match(query.data))
+    if not await _is_admin(update, context):
+        return END
+    status, decided_by = await _status(context, kind, request_id, player_id)
+    if status not in ("PENDING", "UNKNOWN"):
+        await answer(query, texts.already_decided(status, decided_by))
+        await _redraw(context, kind, request_id, player_id, _here(update), _shown_spins(update))
+        return END
+    await answer(query)
+    context.user_data["reject"] = {"kind": kind, "id": request_id, "player": player_id, "here": _here(update),
+                                   "shown": _shown_spins(update)}
+    await reply(update, texts.ask_reason(kind, request_id), keyboards.only_cancel("reject"))
+    return REASON
+
+
+@consumed
+async def got_reason(update: Update, context: BotContext):
+    job = context.user_data.get("reject")
+    if not job:
+        return END
+    reason = " ".join(update.message.text.split())
+    kind, request_id = job["kind"], job["id"]
+    call = {"deposit": context.api.reject_deposit, "withdrawal": context.api.reject_withdrawal,
+            "spin": context.api.reject_spin_reward}[kind]
+    try:
+        await call(request_id, reason, update.effective_user.id)
+    except BackendUnavailable:
+        await reply(update, texts.UNAVAILABLE + "\nSend the reason again when it is back, or /cancel.")
+        return None
+    except BackendRefusal as refusal:
+        if refusal.code != "ALREADY_DECIDED":
+            await reply(update, texts.esc(_plain_refusal(refusal)) + "\nSend another reason, or /cancel.")
+            return None
+        status, decided_by = await _status(context, kind, request_id, job["player"])
+        await reply(update, texts.esc(texts.already_decided(status, decided_by)))
+    else:
+        await reply(update, f"❌ {kind.title()} #{request_id} rejected.")
+    context.user_data.pop("reject", None)
+    await _redraw(context, kind, request_id, job["player"], tuple(job["here"]) if job.get("here") else None,
+                  job.get("shown"))
+    return END
+
+
+def reject_conversation():
+    return conversation(
+        "reject",
+        entry_points=[CallbackQueryHandler(ask_reason, pattern=keyboards.REJECT_PATTERN)],
+        states={REASON: [MessageHandler(keyboards.FREE_TEXT, got_reason)]},
+        data_key="reject",
+    )
+
+
+# --- pending lists --------------------------------------------------------------------
+
+async def admin_menu(update: Update, context: BotContext):
+    if await _is_admin(update, context):
+        await reply(update, texts.PENDING_MENU, keyboards.admin_menu())
+
+
+async def pending(update: Update, context: BotContext):
+    query = update.callback_query
+    what = keyboards.ADMIN_MENU_PATTERN.match(query.data).group(1)
+    if not await _is_admin(update, context):
+        return
+    await answer(query)
+    board, chat = context.board, update.effective_chat.id
+    if what == "deposits":
+        views = [board.deposit_view(d) for d in await context.api.pending_deposits(LIST_LIMIT)]
+        kind = "deposit"
+    elif what == "withdrawals":
+        views = [board.withdrawal_view(w) for w in await context.api.pending_withdrawals(LIST_LIMIT)]
+        kind = "withdrawal"
+    else:
+        kind, groups = "spin", {}
+        for spin in await context.api.pending_spin_rewards(100):
+            groups.setdefault(spin.user.telegram_id, []).append(spin)
+        views = [board.spin_view(spins[0].user, spins) for spins in list(groups.values())[:LIST_LIMIT]]
+    if not views:
+        await reply(update, texts.NO_PENDING[kind])
+        return
+    for view in views:
+        await board.send(chat, view)
+    await reply(update, texts.pending_footer("spin reward" if kind == "spin" else kind, len(views)))
+
+
+# --- /addspins and /stats -----------------------------------------------------------------
+
+async def add_spins(update: Update, context: BotContext):
+    if not await _is_admin(update, context):
+        return
+    args = context.args or []
+    try:
+        telegram_id, spins, reason = int(args[0]), int(args[1]), " ".join(args[2:]).strip()
+    except (IndexError, ValueError):
+        telegram_id = spins = reason = None
+    if not reason:
+        await reply(update, texts.ADDSPINS_USAGE)
+        return
+    try:
+        account = await context.api.grant_spins(telegram_id, spins, reason, update.effective_user.id)
+    except BackendRefusal as refusal:
+        await reply(update, texts.esc(_plain_refusal(refusal)))
+        return
+    await reply(update, texts.spins_granted(telegram_id, spins, account.available_spins))
+
+
+def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime]:
+    """[start, end) of today, this week (from Monday) or this month, on the club's wall clock."""
+    tz, today = now.tzinfo, now.date()
+    if period == "today":
+        first, after = today, today + timedelta(days=1)
+    elif period == "week":
+        first = today - timedelta(days=today.weekday())
+        after = first + timedelta(days=7)
+    elif period == "month":
+        first = today.replace(day=1)
+        after = (first + timedelta(days=32)).replace(day=1)
+    else:
+        raise ValueError(period)
+    return (datetime(first.year, first.month, first.day, tzinfo=tz),
+            datetime(after.year, after.month, after.day, tzinfo=tz))
+
+
+async def stats(update: Update, context: BotContext):
+    if not await _is_admin(update, context):
+        return
+    if update.callback_query:
+        await answer(update.callback_query)
+        period = keyboards.STATS_PATTERN.match(update.callback_query.data).group(1)
+    else:
+        period = (context.args or ["today"])[0].lower()
+        if period not in keyboards.STATS_PERIODS:
+            await reply(update, texts.STATS_USAGE)
+            return
+    tz = context.config.tz
+    start, end = period_bounds(period, datetime.now(tz))
+    data = await context.api.stats(start, end)
+    await reply(update, texts.stats(period, start, end, data, tz))
+
+
+def admin_handlers() -> list:
+    return [
+        CallbackQueryHandler(approve, pattern=keyboards.DECIDE_PATTERN),
+        CallbackQueryHandler(approve_all, pattern=keyboards.APPROVE_ALL_PATTERN),
+        CallbackQueryHandler(pending, pattern=keyboards.ADMIN_MENU_PATTERN),
+        CallbackQueryHandler(stats, pattern=keyboards.STATS_PATTERN),
+        MessageHandler(filters.Text([keyboards.ADMIN]), admin_menu),
+        CommandHandler(["admin", "pending"], admin_menu),
+        CommandHandler("addspins", add_spins),
+        CommandHandler("stats", stats),
+    ]
+
+
+ADMIN_COMMANDS = {"admin", "pending", "addspins", "stats"}

@@ -1,0 +1,178 @@
+"""What every handler shares: the context with the API, the admin list, replies,
+and the rules that keep conversations from stepping on each other.
+
+Conversations live in separate handler groups, so a main-menu press reaches
+all of them: the flow in progress ends (without consuming the press) and the
+pressed flow starts. A handler that does consume an update raises
+ApplicationHandlerStop, so later groups (and the catch-alls) never see it.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import warnings
+from typing import Any, Awaitable, Callable
+
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    ApplicationHandlerStop, CallbackContext, CallbackQueryHandler, CommandHandler, ConversationHandler, ExtBot,
+    MessageHandler, filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from botclient import keyboards, texts
+from botclient.admins import AdminDirectory
+from botclient.api import BackendRefusal, BackendUnavailable, LedgerApi
+from botclient.board import Board
+from botclient.config import Config
+from botclient.records import User
+
+logger = logging.getLogger("botclient")
+END = ConversationHandler.END
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    @property
+    def api(self) -> LedgerApi:
+        return self.bot_data["api"]
+
+    @property
+    def config(self) -> Config:
+        return self.bot_data["config"]
+
+    @property
+    def admins(self) -> AdminDirectory:
+        return self.bot_data["admins"]
+
+    @property
+    def board(self) -> Board:
+        return self.bot_data["board"]
+
+
+Callback = Callable[[Update, BotContext], Awaitable[Any]]
+
+
+def consumed(callback: Callback) -> Callback:
+    """The update was input for this handler: hand the new state to the conversation and stop later groups."""
+    @functools.wraps(callback)
+    async def wrapper(update: Update, context: BotContext):
+        raise ApplicationHandlerStop(await callback(update, context))
+    return wrapper
+
+
+async def reply(update: Update, text: str, reply_markup=None):
+    return await update.effective_chat.send_message(text, reply_markup=reply_markup)
+
+
+async def menu_markup(context: BotContext, telegram_id: int):
+    try:
+        return keyboards.main_menu(await context.admins.is_admin(telegram_id))
+    except BackendUnavailable:
+        return keyboards.main_menu(False)
+
+
+async def reply_with_menu(update: Update, context: BotContext, text: str):
+    return await reply(update, text, await menu_markup(context, update.effective_user.id))
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a button press; a query already answered (or too old) is not worth an error."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as error:
+        logger.debug("callback answer failed: %s", error)
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest:
+        pass  # already without buttons
+
+
+async def ensure_user(update: Update, context: BotContext) -> User:
+    """The player as the backend knows them, registering on first contact (a flow may start before /start)."""
+    tg = update.effective_user
+    user = await context.api.user(tg.id)
+    if user is None:
+        user = await context.api.upsert_user(tg.id, username=tg.username or "", first_name=tg.first_name or "",
+                                             last_name=tg.last_name or "")
+    context.admins.remember(user)
+    return user
+
+
+# --- conversation plumbing ----------------------------------------------------------
+
+def cancel_for(data_key: str) -> Callback:
+    @consumed
+    async def cancel(update: Update, context: BotContext):
+        context.user_data.pop(data_key, None)
+        if update.callback_query:
+            await answer(update.callback_query, "Cancelled")
+            await drop_buttons(update.callback_query)
+        await reply_with_menu(update, context, texts.CANCELLED)
+        return END
+    return cancel
+
+
+def leave_for(data_key: str) -> Callback:
+    async def leave(update: Update, context: BotContext):
+        """A menu key or command pressed mid-flow: end this flow quietly and let the press start its own."""
+        context.user_data.pop(data_key, None)
+        return END
+    return leave
+
+
+@consumed
+async def use_buttons(update: Update, context: BotContext):
+    await reply(update, "Please use the buttons above, or /cancel.")
+    return None
+
+
+def conversation(name: str, entry_points: list, states: dict, *, data_key: str):
+    """A flow with /cancel and a Cancel button in every state; `data_key` is its slot in user_data."""
+    with warnings.catch_warnings():
+        # Buttons are tracked per chat on purpose; PTB warns that they are not tracked per message.
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        return _conversation(name, entry_points, states, data_key)
+
+
+def _conversation(name, entry_points, states, data_key):
+    return ConversationHandler(
+        entry_points=entry_points,
+        states=states,
+        fallbacks=[
+            CommandHandler("cancel", cancel_for(data_key)),
+            CallbackQueryHandler(cancel_for(data_key), pattern=f"^{keyboards.cancel_data(name)}$"),
+            MessageHandler(keyboards.MENU_PRESS, leave_for(data_key)),
+            MessageHandler(filters.TEXT | filters.PHOTO | filters.Document.ALL, use_buttons),
+        ],
+        name=name,
+        per_user=True,
+        per_chat=True,
+        allow_reentry=True,
+    )
+
+
+# --- errors -------------------------------------------------------------------------
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Whatever a handler let through: tell the person, log the rest, and stop later groups."""
+    error = context.error
+    if isinstance(error, BackendUnavailable):
+        logger.warning("backend unavailable: %s", error)
+        text = texts.UNAVAILABLE
+    elif isinstance(error, BackendRefusal):
+        text = texts.refusal(error)
+    else:
+        logger.error("unhandled error in a handler", exc_info=error)
+        text = texts.UNEXPECTED
+    if isinstance(update, Update) and update.effective_chat:
+        if update.callback_query:
+            await answer(update.callback_query)
+        try:
+            await update.effective_chat.send_message(text)
+        except TelegramError:
+            logger.warning("could not tell chat %s about an error", update.effective_chat.id)
+    raise ApplicationHandlerStop

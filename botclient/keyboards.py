@@ -1,0 +1,130 @@
+"""Keyboards and the callback data they carry.
+
+Callback data stays well under Telegram's 64 bytes: "<what>:<action>:<id>",
+e.g. "d:a:123" approves deposit 123.
+"""
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton as Button
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram.ext import filters
+
+from botclient.records import PaymentMethod, Spin
+
+DEPOSIT = "💰 Deposit"
+WITHDRAW = "💸 Withdraw"
+SPINS = "🎰 Free Spins"
+ACCOUNT = "👤 My account"
+HELP = "❓ Help"
+ADMIN = "🛠 Admin"
+MENU_BUTTONS = (DEPOSIT, WITHDRAW, SPINS, ACCOUNT, HELP, ADMIN)
+
+CANCEL_LABEL = "✖️ Cancel"
+# A Cancel button names its flow ("x:deposit"), so a stale one left on an old prompt cannot end another flow.
+CANCEL_ANY = r"^x(:\w+)?$"
+CONFIRM = "ok"
+
+# A press of a main-menu key (or a command) inside a flow ends that flow and is never taken as input.
+MENU_PRESS = filters.Text(MENU_BUTTONS) | filters.COMMAND
+FREE_TEXT = filters.TEXT & ~MENU_PRESS
+
+
+def main_menu(is_admin: bool = False) -> ReplyKeyboardMarkup:
+    rows = [[DEPOSIT, WITHDRAW], [SPINS, ACCOUNT], [HELP]]
+    if is_admin:
+        rows[-1].append(ADMIN)
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def cancel_data(flow: str) -> str:
+    return f"x:{flow}"
+
+
+def cancel_row(flow: str) -> list[Button]:
+    return [Button(CANCEL_LABEL, callback_data=cancel_data(flow))]
+
+
+def only_cancel(flow: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([cancel_row(flow)])
+
+
+def methods(flow: str, prefix: str, payment_methods: list[PaymentMethod]) -> InlineKeyboardMarkup:
+    buttons = [Button(m.label, callback_data=f"{prefix}:m:{m.code}") for m in payment_methods]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup([*rows, cancel_row(flow)])
+
+
+def use_saved_pppoker(flow: str, prefix: str, pppoker_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button(f"Use {pppoker_id}", callback_data=f"{prefix}:pp")], cancel_row(flow)])
+
+
+def confirm(flow: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("✅ Confirm", callback_data=CONFIRM), *cancel_row(flow)]])
+
+
+# --- spins ----------------------------------------------------------------------------
+
+SPIN_COUNTS = (1, 10, 25, 50, 100)
+SPIN_PATTERN = re.compile(r"^sp:([0-9a-f]{8}):(\d+|all)$")
+ODDS = "sp:odds"
+CLOSE_SPINS = "sp:close"
+
+
+def spin_choices(available: int, nonce: str) -> InlineKeyboardMarkup:
+    """Only what the player can afford; the nonce makes a double tap of one button one spin."""
+    counts = [Button(str(n), callback_data=f"sp:{nonce}:{n}") for n in SPIN_COUNTS if n <= available]
+    rows = [counts[i:i + 5] for i in range(0, len(counts), 5)]
+    if available:
+        rows.append([Button(f"All ({available})", callback_data=f"sp:{nonce}:all")])
+    rows.append([Button("🎯 Odds", callback_data=ODDS), Button("✖️ Close", callback_data=CLOSE_SPINS)])
+    return InlineKeyboardMarkup(rows)
+
+
+# --- admins ---------------------------------------------------------------------------
+
+KIND_LETTERS = {"deposit": "d", "withdrawal": "w", "spin": "s"}
+LETTER_KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
+# Spin buttons carry the player too: the backend has no spin(id) query to find the player from.
+DECIDE_PATTERN = re.compile(r"^([dw]):a:(\d+)$|^(s):a:(\d+):(\d+)$")
+REJECT_PATTERN = re.compile(r"^([dw]):r:(\d+)$|^(s):r:(\d+):(\d+)$")
+APPROVE_ALL_PATTERN = re.compile(r"^sa:(\d+)$")
+ADMIN_MENU_PATTERN = re.compile(r"^adm:(deposits|withdrawals|spins)$")
+STATS_PERIODS = ("today", "week", "month")
+STATS_PATTERN = re.compile(r"^st:(today|week|month)$")
+
+
+def decide(kind: str, request_id: int) -> InlineKeyboardMarkup:
+    letter = KIND_LETTERS[kind]
+    return InlineKeyboardMarkup([[Button("✅ Approve", callback_data=f"{letter}:a:{request_id}"),
+                                  Button("❌ Reject", callback_data=f"{letter}:r:{request_id}")]])
+
+
+def parse_decision(match: re.Match) -> tuple[str, int, int | None]:
+    """(kind, request id, player id or None) from a DECIDE_PATTERN or REJECT_PATTERN match."""
+    letter, request_id, s_letter, spin_id, player_id = match.groups()
+    if s_letter:
+        return "spin", int(spin_id), int(player_id)
+    return LETTER_KINDS[letter], int(request_id), None
+
+
+def decide_spins(spins: list[Spin], player_id: int, *, approve_all: bool = True) -> InlineKeyboardMarkup | None:
+    """A row per pending win, and one button approving every pending win of the player."""
+    pending = [s for s in spins if s.status == "PENDING"]
+    if not pending:
+        return None
+    rows = [[Button(f"✅ #{s.id} {s.prize}", callback_data=f"s:a:{s.id}:{player_id}"),
+             Button(f"❌ #{s.id}", callback_data=f"s:r:{s.id}:{player_id}")] for s in pending[:8]]
+    if approve_all:
+        rows.append([Button("✅ Approve all pending of this player", callback_data=f"sa:{player_id}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def admin_menu() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [Button("💰 Pending deposits", callback_data="adm:deposits")],
+        [Button("💸 Pending withdrawals", callback_data="adm:withdrawals")],
+        [Button("🎰 Pending spin rewards", callback_data="adm:spins")],
+        [Button(f"📊 {period.title()}", callback_data=f"st:{period}") for period in STATS_PERIODS],
+    ])

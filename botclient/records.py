@@ -1,0 +1,234 @@
+"""What the backend answers, as small typed records built from the GraphQL JSON.
+
+Only what the bot shows or decides on is kept; unknown fields are ignored so
+the backend may grow its types without breaking the bot.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Person:
+    telegram_id: int
+    username: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    pppoker_id: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict) -> Person:
+        return cls(telegram_id=int(data["telegramId"]), username=data.get("username") or "",
+                   first_name=data.get("firstName") or "", last_name=data.get("lastName") or "",
+                   pppoker_id=data.get("pppokerId") or "")
+
+
+@dataclass(frozen=True)
+class SpinAccount:
+    available_spins: int
+    total_spins_used: int = 0
+    total_chips_won: int = 0
+    total_chips_approved: int = 0
+
+    @classmethod
+    def from_json(cls, data: dict) -> SpinAccount:
+        return cls(available_spins=data["availableSpins"], total_spins_used=data.get("totalSpinsUsed", 0),
+                   total_chips_won=data.get("totalChipsWon", 0),
+                   total_chips_approved=data.get("totalChipsApproved", 0))
+
+
+@dataclass(frozen=True)
+class User(Person):
+    account_name: str = ""
+    created_at: datetime | None = None
+    is_admin: bool = False
+    spin_account: SpinAccount | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> User:
+        person = Person.from_json(data)
+        return cls(**person.__dict__, account_name=data.get("accountName") or "",
+                   created_at=_time(data.get("createdAt")), is_admin=bool(data.get("isAdmin")),
+                   spin_account=SpinAccount.from_json(data["spinAccount"]) if data.get("spinAccount") else None)
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    code: str
+    label: str
+    currency: str
+    account_number: str
+    account_holder: str
+    rate_to_base: Decimal
+
+    @property
+    def takes_txid(self) -> bool:
+        """Crypto transfers are proven by a transaction id, bank transfers by a slip photo."""
+        return self.code.upper() == "USDT"
+
+    @classmethod
+    def from_json(cls, data: dict) -> PaymentMethod:
+        return cls(code=data["code"], label=data["label"], currency=data["currency"],
+                   account_number=data["accountNumber"], account_holder=data["accountHolder"],
+                   rate_to_base=_decimal(data["rateToBase"]))
+
+
+@dataclass(frozen=True)
+class Deposit:
+    id: int
+    amount: Decimal
+    method: str
+    currency: str
+    account_name: str
+    proof: str
+    pppoker_id: str
+    status: str
+    user: Person
+    created_at: datetime | None = None
+    amount_base: Decimal | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    rejection_reason: str = ""
+    spins_granted: int = 0
+
+    @classmethod
+    def from_json(cls, data: dict) -> Deposit:
+        return cls(id=int(data["id"]), amount=_decimal(data["amount"]), method=data["method"],
+                   currency=data["currency"], account_name=data["accountName"], proof=data["proof"],
+                   pppoker_id=data["pppokerId"], status=data["status"], user=Person.from_json(data["user"]),
+                   created_at=_time(data.get("createdAt")), amount_base=_decimal(data.get("amountBase")),
+                   decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
+                   rejection_reason=data.get("rejectionReason") or "", spins_granted=data.get("spinsGranted") or 0)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    id: int
+    amount: Decimal
+    method: str
+    currency: str
+    account_name: str
+    account_number: str
+    pppoker_id: str
+    status: str
+    user: Person
+    created_at: datetime | None = None
+    amount_base: Decimal | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    rejection_reason: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict) -> Withdrawal:
+        return cls(id=int(data["id"]), amount=_decimal(data["amount"]), method=data["method"],
+                   currency=data["currency"], account_name=data["accountName"],
+                   account_number=data["accountNumber"], pppoker_id=data["pppokerId"], status=data["status"],
+                   user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
+                   amount_base=_decimal(data.get("amountBase")), decided_at=_time(data.get("decidedAt")),
+                   decided_by=data.get("decidedBy"), rejection_reason=data.get("rejectionReason") or "")
+
+
+@dataclass(frozen=True)
+class Spin:
+    id: int
+    prize: str
+    chips: int
+    status: str
+    user: Person | None = None
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    rejection_reason: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict) -> Spin:
+        return cls(id=int(data["id"]), prize=data["prize"], chips=data["chips"], status=data["status"],
+                   user=Person.from_json(data["user"]) if data.get("user") else None,
+                   created_at=_time(data.get("createdAt")), decided_at=_time(data.get("decidedAt")),
+                   decided_by=data.get("decidedBy"), rejection_reason=data.get("rejectionReason") or "")
+
+
+@dataclass(frozen=True)
+class SpinBatch:
+    spins: list[Spin]
+    chips_won: int
+    spins_left: int
+
+    @property
+    def wins(self) -> list[Spin]:
+        return [spin for spin in self.spins if spin.chips]
+
+    @classmethod
+    def from_json(cls, data: dict) -> SpinBatch:
+        return cls(spins=[Spin.from_json(s) for s in data["spins"]], chips_won=data["chipsWon"],
+                   spins_left=data["spinsLeft"])
+
+
+@dataclass(frozen=True)
+class Prize:
+    label: str
+    chips: int
+    probability: float
+
+
+@dataclass(frozen=True)
+class Stats:
+    deposits_approved: int
+    deposits_approved_base: Decimal
+    withdrawals_approved: int
+    withdrawals_approved_base: Decimal
+    spins_used: int
+    chips_won: int
+    chips_approved: int
+    deposits_by_currency: dict[str, Decimal] = field(default_factory=dict)
+    withdrawals_by_currency: dict[str, Decimal] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Stats:
+        return cls(deposits_approved=data["depositsApproved"],
+                   deposits_approved_base=_decimal(data["depositsApprovedBase"]),
+                   withdrawals_approved=data["withdrawalsApproved"],
+                   withdrawals_approved_base=_decimal(data["withdrawalsApprovedBase"]),
+                   spins_used=data["spinsUsed"], chips_won=data["chipsWon"], chips_approved=data["chipsApproved"],
+                   deposits_by_currency={r["currency"]: _decimal(r["amount"]) for r in data["depositsByCurrency"]},
+                   withdrawals_by_currency={r["currency"]: _decimal(r["amount"])
+                                            for r in data["withdrawalsByCurrency"]})
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    kind: str
+    telegram_id: int | None
+    payload: dict
+    created_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> Event:
+        try:
+            payload = json.loads(data.get("payload") or "{}")
+        except ValueError:
+            payload = {}
+        return cls(id=int(data["id"]), kind=data["kind"],
+                   telegram_id=int(data["telegramId"]) if data.get("telegramId") is not None else None,
+                   payload=payload if isinstance(payload, dict) else {}, created_at=_time(data.get("createdAt")))
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    user: User
+    deposits: list[Deposit]
+    withdrawals: list[Withdrawal]
+    spins: list[Spin]

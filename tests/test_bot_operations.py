@@ -1,0 +1,122 @@
+"""The bot's GraphQL documents against the exported schema, and its small pure parts.
+
+No backend and no Telegram here: these run in milliseconds.
+"""
+import subprocess
+import sys
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from graphql import build_schema, parse, validate
+
+from botclient import keyboards, texts
+from botclient.api import OPERATIONS_FILE, BackendRefusal, documents
+from botclient.app import webhooks_available
+from botclient.board import proof_is_photo
+from botclient.config import Config, ConfigError
+from botclient.handlers.admin import period_bounds
+from botclient.handlers.flow import parse_amount
+from botclient.records import Spin
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = build_schema((ROOT / "schema.graphql").read_text())
+CONTRACT_CODES = ["FORBIDDEN", "NOT_FOUND", "INVALID", "DUPLICATE_PENDING", "ALREADY_DECIDED", "INSUFFICIENT_SPINS",
+                  "BELOW_MINIMUM", "ACCOUNT_NAME_MISMATCH", "IDEMPOTENCY_CONFLICT"]
+
+
+def test_the_whole_operations_file_is_valid_against_the_schema():
+    errors = validate(SCHEMA, parse(OPERATIONS_FILE.read_text()))
+    assert errors == [], [str(e) for e in errors]
+
+
+@pytest.mark.parametrize("name", sorted(documents()))
+def test_each_document_the_bot_sends_is_valid_and_self_contained(name):
+    document = parse(documents()[name])
+    assert validate(SCHEMA, document) == []  # also fails on an unused or missing fragment
+    assert [d.name.value for d in document.definitions if d.kind == "operation_definition"] == [name]
+
+
+def test_every_refusal_code_of_the_contract_has_a_sentence():
+    for code in CONTRACT_CODES:
+        sentence = texts.refusal(BackendRefusal(code, "backend words"))
+        assert sentence and sentence != texts.UNKNOWN_REFUSAL, code
+    assert "nothing was lost" in texts.UNAVAILABLE and "try again in a minute" in texts.UNAVAILABLE
+    assert texts.refusal(BackendRefusal("BELOW_MINIMUM", "The minimum withdrawal is 200 MVR")).endswith(
+        "<i>The minimum withdrawal is 200 MVR</i>")
+
+
+def test_config_from_the_environment():
+    config = Config.from_env({"BOT_TOKEN": "1:abc", "API_TOKEN": "t", "TELEGRAM_API_BASE_URL": "http://h:81/bot"})
+    assert config.api_url == "http://127.0.0.1:8000/graphql/"
+    assert config.file_base_url == "http://h:81/file/bot"
+    assert config.time_zone == "Indian/Maldives" and not config.webhook_url
+    assert Config.from_env({}).bot_token == ""
+    with pytest.raises(ConfigError, match="TIME_ZONE"):
+        Config.from_env({"TIME_ZONE": "Mars/Olympus"})
+    with pytest.raises(ConfigError, match="BOT_WEBHOOK_PORT"):
+        Config.from_env({"BOT_WEBHOOK_PORT": "eighty"})
+
+
+def test_without_bot_token_the_bot_says_it_is_off_and_exits_0():
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "botclient"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 0
+    assert "bot off: BOT_TOKEN is not set" in result.stderr
+
+
+@pytest.mark.skipif(webhooks_available(), reason="PTB's webhooks extra is installed here")
+def test_webhook_mode_without_its_extra_says_so_and_exits_1():
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BOT_TOKEN": "1:x", "API_TOKEN": "t",
+           "BOT_WEBHOOK_URL": "https://bot.example.com"}
+    result = subprocess.run([sys.executable, "-m", "botclient"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 1 and "python-telegram-bot[webhooks]" in result.stderr
+
+
+def test_amounts_and_proofs():
+    assert parse_amount("1,500.5") == Decimal("1500.50")
+    assert [parse_amount(t) for t in ("0", "-3", "abc", "1.234", "NaN", "inf")] == [None] * 6
+    assert proof_is_photo("BML", "AgACAgUAAxkBAAIBtest-_12")
+    assert not proof_is_photo("USDT", "AgACAgUAAxkBAAIBtest-_12")
+    assert not proof_is_photo("BML", "0x" + "ab" * 32)
+    assert not proof_is_photo("BML", "paid at the counter")
+
+
+def test_stats_periods_follow_the_club_clock():
+    tz = ZoneInfo("Indian/Maldives")
+    now = datetime(2025, 3, 5, 1, 30, tzinfo=tz)  # a Wednesday, 20:30 UTC the day before
+    assert period_bounds("today", now) == (datetime(2025, 3, 5, tzinfo=tz), datetime(2025, 3, 6, tzinfo=tz))
+    assert period_bounds("week", now) == (datetime(2025, 3, 3, tzinfo=tz), datetime(2025, 3, 10, tzinfo=tz))
+    assert period_bounds("month", datetime(2024, 12, 31, 23, 59, tzinfo=tz)) == (
+        datetime(2024, 12, 1, tzinfo=tz), datetime(2025, 1, 1, tzinfo=tz))
+
+
+def test_callback_data_fits_telegram():
+    big = 2**62
+    markup = keyboards.decide_spins([Spin(big, "500 Chips", 500, "PENDING")], big)
+    for row in markup.inline_keyboard:
+        for button in row:
+            assert len(button.callback_data.encode()) <= 64
+            assert keyboards.DECIDE_PATTERN.match(button.callback_data) or keyboards.REJECT_PATTERN.match(
+                button.callback_data) or keyboards.APPROVE_ALL_PATTERN.match(button.callback_data)
+    assert keyboards.parse_decision(keyboards.DECIDE_PATTERN.match("d:a:12")) == ("deposit", 12, None)
+    assert keyboards.parse_decision(keyboards.REJECT_PATTERN.match(f"s:r:5:{big}")) == ("spin", 5, big)
+
+
+def test_spin_buttons_show_only_what_is_affordable():
+    def labels(available):
+        return [b.text for row in keyboards.spin_choices(available, "0123abcd").inline_keyboard for b in row]
+    assert labels(30) == ["1", "10", "25", "All (30)", "🎯 Odds", "✖️ Close"]
+    assert labels(100)[:6] == ["1", "10", "25", "50", "100", "All (100)"]
+    assert labels(0) == ["🎯 Odds", "✖️ Close"]
+
+
+def test_player_texts_escape_what_people_typed():
+    notice = texts.player_notice("deposit.rejected", {"deposit_id": 3, "amount": "10", "currency": "MVR",
+                                                      "reason": "<b>fake</b> & wrong"})
+    assert "&lt;b&gt;fake&lt;/b&gt; &amp; wrong" in notice
+    assert texts.player_notice("user.registered", {}) is None
