@@ -194,5 +194,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # run_huey adds a handler of its own; without this every worker line is printed twice.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

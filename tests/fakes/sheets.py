@@ -243,6 +243,16 @@ class SheetsFake:
             sheet.rows = [[_cell_text(v) or "" for v in row] for row in rows]
             sheet.grow(len(sheet.rows), max(map(len, sheet.rows), default=0))
 
+    def titles(self, spreadsheet_id):
+        with self._lock:
+            return [sheet.title for sheet in self._books[spreadsheet_id].sheets]
+
+    def delete_sheet(self, spreadsheet_id, title):
+        """Remove a tab, as an admin deleting it would."""
+        with self._lock:
+            book = self._books[spreadsheet_id]
+            book.sheets.remove(self._sheet(spreadsheet_id, title))
+
     def values(self, spreadsheet_id, title):
         with self._lock:
             return _trim(self._sheet(spreadsheet_id, title).rows)
@@ -268,22 +278,27 @@ class SheetsFake:
     def fail_next(self, n=1, status=429):
         self.fail_when(lambda call: True, status, times=n)
 
-    def fail_when(self, predicate, status=429, times=None):
-        """Fail requests whose Call (kind and sheets filled in) matches; None = forever."""
+    def fail_when(self, predicate, status=429, times=None, after_apply=False):
+        """Fail requests whose Call (kind and sheets filled in) matches; None = forever.
+
+        after_apply=True applies the request and then answers the error: the
+        client cannot tell whether it landed (a lost response, a killed worker).
+        """
         with self._lock:
-            self._faults.append([predicate, status, times])
+            self._faults.append([predicate, status, times, after_apply])
 
     def clear_faults(self):
         with self._lock:
             self._faults.clear()
 
     def _take_fault(self, call):
+        """(status, after_apply) of the first matching fault, or (None, False)."""
         for fault in self._faults:
-            predicate, status, times = fault
+            predicate, status, times, after_apply = fault
             if times != 0 and predicate(call):
                 fault[2] = None if times is None else times - 1
-                return status
-        return None
+                return status, after_apply
+        return None, False
 
     # -- HTTP entry point
     def handle(self, method, raw_path, raw_body):
@@ -308,12 +323,15 @@ class SheetsFake:
                 if route:
                     call.kind = route[0]
                     call.sheets = self._touched(book, rng, params, body) if book else ()
-                status = self._take_fault(call)
-                if status:
+                status, after_apply = self._take_fault(call)
+                if status and not after_apply:
                     raise SheetsApiError(status)
                 if not route or not book:
                     raise SheetsApiError(404, "Requested entity was not found.")
-                return 200, getattr(self, route[1])(book, rng, params, body)
+                result = getattr(self, route[1])(book, rng, params, body)
+                if status:
+                    raise SheetsApiError(status)
+                return 200, result
             except Exception as exc:
                 # Even a bug in the fake answers, so the client under test never hangs.
                 err = exc if isinstance(exc, SheetsApiError) else \

@@ -1,0 +1,77 @@
+"""Which ledger rows the mirror must (re)write, read from the database.
+
+A sheet row shows fields of its object and, for most sheets, of its player
+(username, PPPoker id). Its version is therefore the sum of both versions:
+each only ever grows, so the sum changes whenever either does. Values and
+version come from the same SELECT, so the version recorded after a write is
+exactly the version of the values written.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import F, JSONField, Model, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from ledger.models import Deposit, Player, Spin, SpinAccount, Withdrawal
+from sync import layout
+from sync.layout import DEPOSITS, SPIN_HISTORY, SPIN_USERS, USERS, WITHDRAWALS
+from sync.models import MirroredRow
+
+
+@dataclass(frozen=True)
+class SheetSource:
+    model: type[Model]
+    fields: tuple[str, ...]  # what `render` and `key` read, through QuerySet.values()
+    ordering: tuple[str, ...]  # oldest first: new rows are appended in the order they happened
+    version: Callable[[], F]
+    key: Callable[[dict], str]
+    render: Callable[[dict], list]
+
+
+def _with_player() -> F:
+    return F("version") + F("player__version")
+
+
+SOURCES: dict[str, SheetSource] = {
+    USERS: SheetSource(Player, layout.USER_FIELDS, ("id",), lambda: F("version"), layout.user_key,
+                       layout.render_user),
+    DEPOSITS: SheetSource(Deposit, layout.DEPOSIT_FIELDS, ("created_at", "id"), _with_player,
+                          layout.deposit_key, layout.render_deposit),
+    WITHDRAWALS: SheetSource(Withdrawal, layout.WITHDRAWAL_FIELDS, ("created_at", "id"), _with_player,
+                             layout.withdrawal_key, layout.render_withdrawal),
+    SPIN_USERS: SheetSource(SpinAccount, layout.SPIN_ACCOUNT_FIELDS, ("player_id",), _with_player,
+                            layout.spin_account_key, layout.render_spin_account),
+    SPIN_HISTORY: SheetSource(Spin, layout.SPIN_FIELDS, ("created_at", "id"), _with_player,
+                              layout.spin_key, layout.render_spin),
+}
+
+
+@dataclass(frozen=True)
+class DueRow:
+    object_id: int
+    version: int
+    key: str
+    cells: list
+    written_cells: list | None  # what the mirror last wrote for this object, if known
+
+
+def rows_due(sheet: str) -> list[DueRow]:
+    """Rows of `sheet` whose current version is not the one last written (or never written)."""
+    source = SOURCES[sheet]
+    written = MirroredRow.objects.filter(sheet=sheet, object_id=OuterRef("pk"))
+    rows = (source.model.objects
+            .annotate(row_version=source.version(),
+                      written_version=Coalesce(Subquery(written.values("version")[:1]), Value(0)),
+                      written_cells=Subquery(written.values("cells")[:1], output_field=JSONField()))
+            .exclude(written_version=F("row_version"))
+            .order_by(*source.ordering)
+            .values(*source.fields, "row_version", "written_cells"))
+    return [DueRow(row["id"], row["row_version"], source.key(row), source.render(row), row["written_cells"])
+            for row in rows]
+
+
+def row_versions(sheet: str, object_ids: list[int]) -> dict[int, int]:
+    """Current row versions of some objects of `sheet` (the import marks what is already in the sheet)."""
+    source = SOURCES[sheet]
+    return dict(source.model.objects.filter(pk__in=object_ids).annotate(row_version=source.version())
+                .values_list("pk", "row_version"))

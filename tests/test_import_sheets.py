@@ -1,0 +1,315 @@
+"""The one-time import of the legacy spreadsheet, through real gspread against the Sheets fake."""
+from datetime import datetime, timezone as dt_timezone
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ledger import services
+from ledger.audit import ledger_discrepancies
+from ledger.models import (
+    Deposit, Event, JournalEntry, JournalKind, Player, Spin, SpinAccount, Withdrawal,
+)
+from sync import selectors
+from sync.layout import (
+    DEPOSITS, LAYOUTS, SHEET_ORDER, SPIN_HISTORY, SPIN_USERS, USERS, WITHDRAWALS, sheet_row_key,
+)
+from sync.mirror import sync_cycle
+from sync.models import ImportedRow
+from tests.test_sync_mirror import SID, data_rows, fake, sheets_server  # noqa: F401
+
+ALI, BOB, CY, DEE = 5_000_000_001, 5_000_000_002, 5_000_000_003, 5_000_000_004
+
+
+def legacy_book(fake):
+    """The admins' spreadsheet before the backend, with the odd rows real sheets collect."""
+    header = {title: list(LAYOUTS[title].columns) for title in SHEET_ORDER}
+    fake.add_sheet(SID, USERS, rows=[
+        header[USERS],
+        [ALI, "ali", "Ali", "Ahmed", "12345", "2025-11-01 10:00:00", "Active", "Ali Ahmed"],
+        [],
+        [BOB, "@bob", "Bob", "", "23456", "2025-11-02 11:00:00", "Active", ""],
+        [CY, "cy", "Cy", "", "34567", "2025-11-03 12:00:00", "Blocked", "Cy Zahir"],
+        [ALI, "ali", "Ali", "Again", "12345", "2025-11-04 10:00:00", "Active", ""],
+        ["abc", "nobody"],
+    ])
+    fake.add_sheet(SID, SPIN_USERS, rows=[
+        header[SPIN_USERS],
+        [ALI, "ali", "4", "3", "10", "2,500", "2025-11-01 10:00:00", "2025-11-20 09:00:00", "12345"],
+        [BOB, "bob", "0", "2", "20", "1,000", "2025-11-02 11:00:00", "2025-11-21 09:00:01", "23456"],
+        [DEE, "dee", "7", "0", "0", "0", "2025-11-05 08:00:00", "", "45678"],
+        [CY, "cy", "-2"],
+    ])
+    fake.add_sheet(SID, DEPOSITS, rows=[
+        header[DEPOSITS],
+        ["DEP20251101100500", ALI, "ali", "12345", "2,500", "BML", "Ali Ahmed", "AgACslip1", "Approved",
+         "2025-11-01 10:05:00", "2025-11-01 10:30:00", "@boss", ""],
+        ["DEP20251102110500", BOB, "bob", "23456", "1,000.00", "MIB", "Bob Hassan", "AgACslip2", "Completed",
+         "2025-11-02 11:05:00", "2025-11-02 12:00:00", "@boss", "checked"],
+        ["DEP20251102110500", ALI, "ali", "12345", "300", "USD", "Ali Ahmed", "TXID300", "Pending",
+         "2025-11-02 11:05:00", "", "", ""],
+        ["DEP20251102110500", BOB, "bob", "23456", "1,000.00", "MIB", "Bob Hassan", "AgACslip2", "Completed",
+         "2025-11-02 11:05:00", "2025-11-02 12:00:00", "@boss", "pasted twice"],
+        ["", "", "", "", "", "", "", "", "", "", "", "", ""],
+        ["DEP20251103090000", ALI, "ali", "12345", "500", "BML", "Ali Ahmed", "AgACslip3", "Pending",
+         "2025-11-03 09:00:00", "", "", ""],
+        ["DEP20251104090000", CY, "cy", "34567", "abc", "BML", "Cy Zahir", "slip", "Pending",
+         "2025-11-04 09:00:00", "", "", ""],
+        ["DEP20251104100000", CY, "cy", "34567", "700", "PayPal", "Cy Zahir", "slip", "Pending",
+         "2025-11-04 10:00:00", "", "", ""],
+        ["DEP20251104110000", 5_000_000_009, "ghost", "999", "700", "BML", "Ghost", "slip", "Pending",
+         "2025-11-04 11:00:00", "", "", ""],
+        ["DEP20251105120000", CY, "cy", "34567", "800", "bml", "Cy Zahir", "slip", "Rejected",
+         "", "2025-11-05 13:00:00", "@boss", "blurry slip"],
+        ["D77", CY, "cy", "34567", "800", "BML", "Cy Zahir", "slip", "Pending", "2025-11-06 10:00:00"],
+    ])
+    fake.add_sheet(SID, WITHDRAWALS, rows=[
+        header[WITHDRAWALS],
+        ["WDW20251110100000", ALI, "ali", "12345", "1,200", "BML", "Ali Ahmed", "7730001", "Completed",
+         "2025-11-10 10:00:00", "2025-11-10 11:00:00", "@boss", ""],
+        ["WDW20251111100000", BOB, "bob", "23456", "300", "BML", "Bob Hassan", "7730002", "Pending",
+         "2025-11-11 10:00:00", "", "", ""],
+        ["WDW20251112100000", CY, "cy", "34567", "250", "BML", "Cy Zahir", "7730003", "Cancelled",
+         "2025-11-12 10:00:00", "", "", ""],
+    ])
+    fake.add_sheet(SID, SPIN_HISTORY, col_count=9, rows=[
+        header[SPIN_HISTORY][:9],
+        [ALI, "ali", "Try Again!", "0", "2025-11-20 09:00:00", "12345", "Auto", "", ""],
+        [ALI, "ali", "Try Again!", "0", "2025-11-20 09:00:00", "12345", "Auto", "", ""],
+        [ALI, "ali", "10 Chips", "10", "2025-11-20 09:00:00", "12345", "Approved", "@boss", "2025-11-20 10:00:00"],
+        [BOB, "bob", "20 Chips", "20", "2025-11-21 09:00:00", "23456", "Pending", "", ""],
+        [BOB, "bob", "50 Chips", "50", "2025-11-21 09:00:01", "23456", "Rejected", "@boss", "2025-11-21 10:00:00"],
+        [],
+        [BOB, "bob", "10 Chips", "10", "yesterday", "23456", "Pending", "", ""],
+        [CY, "cy", "10 Chips", "10", "2025-11-22 09:00:00", "34567", "Auto", "", ""],
+    ])
+
+
+@pytest.fixture
+def legacy(fake, methods, settings):
+    settings.TIME_ZONE = "Indian/Maldives"
+    legacy_book(fake)
+    fake.reset_calls()
+    return fake
+
+
+def run_import(*args) -> None:
+    call_command("import_sheets", *args)
+
+
+def ledger_snapshot():
+    return {model.__name__: sorted(model.objects.values_list("id", "version") if hasattr(model, "version")
+                                   else model.objects.values_list("id", flat=True))
+            for model in (Player, SpinAccount, Deposit, Withdrawal, Spin, JournalEntry, ImportedRow)}
+
+
+def writes(fake) -> int:
+    return sum(fake.count(kind=kind) for kind in ("values.batchUpdate", "values.append", "values.update",
+                                                   "spreadsheets.batchUpdate"))
+
+
+EXPECTED_REFUSALS = {
+    (USERS, 6): "duplicate of row 2 (same User ID)",
+    (USERS, 7): "User ID 'abc' is not a Telegram id",
+    (SPIN_USERS, 5): "Available Spins '-2' is not a whole number",
+    (DEPOSITS, 5): "duplicate of row 3 (same Request ID and User ID)",
+    (DEPOSITS, 7): "already has a pending deposit (DEP20251102110500)",
+    (DEPOSITS, 8): "amount 'abc' is not a number",
+    (DEPOSITS, 9): "payment method 'PayPal' is not one of",
+    (DEPOSITS, 10): "User ID 5000000009 is in neither Users nor Spin Users",
+    (DEPOSITS, 12): "Request ID D77 looks like a backend id",
+    (WITHDRAWALS, 4): "status 'Cancelled' is not Pending, Approved, Completed or Rejected",
+    (SPIN_HISTORY, 8): "Timestamp 'yesterday' is not a YYYY-MM-DD HH:MM:SS time",
+    (SPIN_HISTORY, 9): "a win of 10 chips needs status Pending, Approved or Rejected",
+}
+
+
+def assert_refusals(output: str):
+    lines = [line.strip() for line in output.splitlines()]
+    for (title, row), reason in EXPECTED_REFUSALS.items():
+        assert any(line.startswith(f"{title} row {row}: ") and reason in line for line in lines), (title, row)
+    assert sum(" row " in line and ": " in line for line in lines if line.split(" row ")[0] in SHEET_ORDER) \
+        == len(EXPECTED_REFUSALS)
+
+
+def test_import_of_a_legacy_sheet_with_odd_rows(legacy, capsys):
+    run_import()
+    out = capsys.readouterr().out
+
+    assert "Users: 3 imported, 0 already present, 2 refused, 1 blank rows skipped" in out
+    assert "Spin Users: 3 imported, 0 already present, 1 refused" in out
+    assert "Deposits: 4 imported, 0 already present, 6 refused, 1 blank rows skipped" in out
+    assert "Withdrawals: 2 imported, 0 already present, 1 refused" in out
+    assert "Spin History: 5 imported, 0 already present, 2 refused, 1 blank rows skipped" in out
+    assert_refusals(out)
+    assert ledger_discrepancies() == []
+    call_command("check_ledger")
+
+    players = {p.telegram_id: p for p in Player.objects.select_related("spin_account")}
+    assert set(players) == {ALI, BOB, CY, DEE}  # Dee only had a Spin Users row
+    assert players[BOB].username == "bob" and players[BOB].account_name == "Bob Hassan"
+    assert players[ALI].created_at == datetime(2025, 11, 1, 5, 0, tzinfo=dt_timezone.utc)  # UTC+5 -> UTC
+
+    ali, bob, dee = players[ALI].spin_account, players[BOB].spin_account, players[DEE].spin_account
+    assert (ali.available_spins, ali.total_spins_used, ali.total_chips_won, ali.total_chips_approved) == (4, 3, 10, 10)
+    assert (bob.available_spins, bob.total_spins_used, bob.total_chips_won, bob.total_chips_approved) == (0, 2, 20, 0)
+    assert dee.available_spins == 7
+    assert ali.total_deposit_base == Decimal("2500") and ali.total_withdrawn_base == Decimal("1200")
+
+    deposits = {(d.legacy_ref, d.player.telegram_id): d for d in Deposit.objects.select_related("player")}
+    assert set(deposits) == {("DEP20251101100500", ALI), ("DEP20251102110500", BOB),
+                             ("DEP20251102110500", ALI), ("DEP20251105120000", CY)}
+    bob_deposit = deposits["DEP20251102110500", BOB]
+    assert (bob_deposit.status, bob_deposit.amount, bob_deposit.amount_base, bob_deposit.spins_granted) == \
+        ("APPROVED", Decimal("1000"), Decimal("1000"), 0)  # Completed -> Approved, no spins granted again
+    assert bob_deposit.created_at == datetime(2025, 11, 2, 6, 5, tzinfo=dt_timezone.utc)
+    assert deposits["DEP20251102110500", ALI].status == "PENDING"
+    cy_deposit = deposits["DEP20251105120000", CY]
+    assert (cy_deposit.status, cy_deposit.rejection_reason) == ("REJECTED", "blurry slip")
+    # No Requested At: the time is read from the legacy id.
+    assert cy_deposit.created_at == datetime(2025, 11, 5, 7, 0, tzinfo=dt_timezone.utc)
+
+    assert Withdrawal.objects.get(legacy_ref="WDW20251110100000").status == "APPROVED"
+    assert not JournalEntry.objects.filter(kind=JournalKind.SPINS_GRANTED).exists()
+    assert set(JournalEntry.objects.filter(kind=JournalKind.SPINS_OPENING).values_list("spins", flat=True)) == {4, 7}
+    assert Event.objects.count() == 0  # the bot must not announce history
+
+    # Spin History gets its Spin ID column, on the imported rows only.
+    rows = legacy.values(SID, SPIN_HISTORY)
+    assert rows[0][9] == "Spin ID"
+    spin_ids = [row[9] if len(row) > 9 else "" for row in rows[1:]]
+    assert spin_ids[:5] == [f"S{pk}" for pk in Spin.objects.order_by("id").values_list("id", flat=True)]
+    assert spin_ids[5:] == ["", "", ""]
+
+
+def test_import_twice_changes_nothing(legacy, capsys):
+    run_import()
+    first = capsys.readouterr().out
+    before, sheet_before = ledger_snapshot(), {t: legacy.values(SID, t) for t in SHEET_ORDER}
+    legacy.reset_calls()
+
+    run_import()
+    second = capsys.readouterr().out
+
+    assert ledger_snapshot() == before
+    assert {t: legacy.values(SID, t) for t in SHEET_ORDER} == sheet_before
+    assert writes(legacy) == 0
+    assert "Users: 0 imported, 3 already present, 2 refused" in second
+    assert "Spin History: 0 imported, 5 already present, 2 refused" in second
+    assert "Deposits: 0 imported, 4 already present, 6 refused" in second
+    assert_refusals(second)
+    assert first.count("Refused rows:") == second.count("Refused rows:") == 1
+
+
+def test_dry_run_writes_nothing_and_reports_the_same(legacy, capsys):
+    run_import("--dry-run")
+    dry = capsys.readouterr().out
+    assert dry.startswith("Dry run: nothing was written.")
+    assert Player.objects.count() == 0 and JournalEntry.objects.count() == 0 and ImportedRow.objects.count() == 0
+    assert writes(legacy) == 0
+
+    run_import()
+    real = capsys.readouterr().out
+    assert dry.splitlines()[1:] == [line for line in real.splitlines()[1:]
+                                   if not line.startswith(("  Spin History: Spin ID", "The mirror"))]
+
+
+def test_mirror_after_import_updates_legacy_rows_in_place(legacy, admin):
+    run_import()
+    counts = {title: len(data_rows(legacy, title)) for title in SHEET_ORDER}
+
+    sync_cycle()
+
+    # Rows for Users / Spin Users rewritten in place, one appended for Dee (no Users row before).
+    assert len(data_rows(legacy, USERS)) == counts[USERS] + 1
+    for title in (DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY):
+        assert len(data_rows(legacy, title)) == counts[title], title
+    users = {row[0]: row for row in data_rows(legacy, USERS) if row}
+    assert users[str(CY)][6] == "Blocked"  # the backend has no user status: the admins' word stays
+    assert users[str(BOB)][7] == "Bob Hassan"
+    spin_users = {row[0]: row for row in data_rows(legacy, SPIN_USERS)}
+    assert spin_users[str(ALI)][:6] == [str(ALI), "ali", "4", "3", "10", "2500"]
+    # Imported history rows are left exactly as the admins know them until they change.
+    assert data_rows(legacy, DEPOSITS)[1][4] == "1,000.00" and data_rows(legacy, DEPOSITS)[1][8] == "Completed"
+
+    pending = Deposit.objects.get(legacy_ref="DEP20251102110500", player__telegram_id=ALI)
+    services.deposit_approve(deposit_id=pending.pk, actor=admin)
+    bob_spin = Spin.objects.get(player__telegram_id=BOB, status="PENDING")
+    services.spin_reward_approve(spin_id=bob_spin.pk, actor=admin)
+    legacy.reset_calls()
+    sync_cycle()
+
+    deposits = data_rows(legacy, DEPOSITS)
+    assert len(deposits) == counts[DEPOSITS]  # found by legacy id + user, not appended
+    by_row = {(row[0], row[1]): row for row in deposits if len(row) > 1}
+    assert by_row["DEP20251102110500", str(ALI)][8] == "Approved"
+    assert by_row["DEP20251102110500", str(BOB)][8] == "Completed"  # same legacy id, other user: untouched
+    assert deposits[3][12] == "pasted twice"
+    spins = data_rows(legacy, SPIN_HISTORY)
+    assert len(spins) == counts[SPIN_HISTORY]
+    assert next(row for row in spins if len(row) > 9 and row[9] == f"S{bob_spin.pk}")[6] == "Approved"
+    assert legacy.count(kind="values.append") == 0
+    assert ledger_discrepancies() == []
+
+
+def test_import_after_the_mirror_ran_changes_nothing(legacy, capsys):
+    run_import()
+    sync_cycle()
+    services.spins_process(telegram_id=ALI, count=2)
+    sync_cycle()  # appends S.. rows the import has never seen
+    capsys.readouterr()
+    before = ledger_snapshot()
+
+    run_import()
+
+    assert ledger_snapshot() == before
+    assert "Spin History: 0 imported, 7 already present" in capsys.readouterr().out
+
+
+def test_every_object_is_mirrored_once_after_import_and_full_rewrite(legacy):
+    run_import()
+    call_command("sync_sheets", "--full")
+    for title in SHEET_ORDER:
+        sheet_layout = LAYOUTS[title]
+        first, last = sheet_layout.key_columns[0], sheet_layout.key_columns[-1]
+        keys = [sheet_row_key(sheet_layout, row[first:last + 1]) for row in data_rows(legacy, title)]
+        source = selectors.SOURCES[title]
+        for row in source.model.objects.values(*source.fields):
+            key = source.key(row)
+            # Only rows an admin had pasted twice share their key; nothing was appended twice.
+            pasted_twice = (title, key) in ((DEPOSITS, f"DEP20251102110500|{BOB}"), (USERS, str(ALI)))
+            assert keys.count(key) == (2 if pasted_twice else 1), (title, key)
+    bob_rows = [row for row in data_rows(legacy, DEPOSITS) if row[:2] == ["DEP20251102110500", str(BOB)]]
+    assert [row[8] for row in bob_rows] == ["Approved", "Approved"]  # --full writes Approved for Completed
+    assert [row[12] for row in bob_rows] == ["checked", "pasted twice"]  # admins' notes kept
+    assert ledger_discrepancies() == []
+
+
+def test_tab_with_a_foreign_header_is_not_imported(fake, methods, capsys):
+    fake.add_sheet(SID, USERS, rows=[["Telegram", "Name"], [ALI, "ali"]])
+    run_import()
+    out = capsys.readouterr().out
+    assert "Users: not imported: the header row does not match the legacy layout (A1 is 'Telegram'" in out
+    assert "Deposits: not imported: the tab does not exist" in out
+    assert Player.objects.count() == 0
+
+
+def test_import_needs_the_sheets_configured(settings):
+    settings.SPREADSHEET_ID = settings.SHEETS_API_BASE_URL = settings.GOOGLE_SHEETS_CREDENTIALS_FILE = ""
+    with pytest.raises(CommandError, match="mirror is off"):
+        run_import()
+
+
+def test_spin_ids_not_written_are_finished_by_the_next_run(legacy, capsys):
+    legacy.fail_when(lambda call: call.kind == "values.batchUpdate", status=403, times=1)
+    with pytest.raises(CommandError, match="Spin IDs could not be written"):
+        run_import()
+    assert Spin.objects.count() == 5
+    assert all(len(row) <= 9 or not row[9] for row in data_rows(legacy, SPIN_HISTORY))
+
+    run_import()
+
+    assert "Spin History: 0 imported, 5 already present" in capsys.readouterr().out
+    assert Spin.objects.count() == 5
+    ids = [row[9] for row in data_rows(legacy, SPIN_HISTORY) if len(row) > 9 and row[9]]
+    assert sorted(ids) == sorted(f"S{pk}" for pk in Spin.objects.values_list("id", flat=True))
