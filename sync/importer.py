@@ -1,31 +1,16 @@
 """The one-time import of the legacy spreadsheet into the ledger.
 
-Reads the five legacy tabs (layout in domain.md) and creates players, spin
-accounts with their opening balance, deposits, withdrawals and spins. Each
-source row is imported in its own transaction, through the ledger models, and
-recorded in `ImportedRow` in that same transaction, which makes the import
-idempotent: a second run finds every row already taken in and changes nothing.
-Rows that cannot be imported are refused one by one, each with its reason;
-`--dry-run` runs everything inside a transaction that is rolled back.
-
-How history is journaled, so that `check_ledger` holds after an import:
-
-* Spin Users' *Available Spins* becomes one SPINS_OPENING entry per player
-  (spins = the legacy balance). It is the only source of legacy spins.
-* An approved ("Approved" or "Completed") deposit gets its DEPOSIT_APPROVED
-  entry with its `amount_base` and **0 spins**, and `spins_granted = 0`: the
-  spins it earned were granted by the legacy bot and are already either in the
-  opening balance or spent.
-* An approved withdrawal gets its WITHDRAWAL_APPROVED entry.
-* Every legacy spin gets a SPIN_USED entry with its chips and **0 spins**, for
-  the same reason: the spin it used was granted before the journal existed, so
-  spending it must not come out of the opening balance. An approved win also
-  gets REWARD_APPROVED, a rejected one REWARD_REJECTED, exactly as live.
-* Pending and rejected requests have no entry, as live. No outbox events are
-  written: the bot must not announce history to players.
-* Amounts in MVR use each method's current rate (the legacy sheet kept none).
-* Journal entries are append-only and dated when written, so they carry the
-  import's time; their note names the legacy row and its original time.
+Reads the five legacy tabs (layout in domain.md), decides which rows to take,
+and hands each to the ledger's legacy services (`ledger/legacy.py`), which
+create players, spin accounts with their opening balance, deposits,
+withdrawals and spins, and journal that history so that `check_ledger` holds
+after an import, announcing none of it. This module holds no ledger rules: it
+parses cells, and turns the services' refusals (`LedgerError`) into refused
+rows. Each source row is imported in its own transaction: the service call
+and the row's `ImportedRow`, which makes the import idempotent: a second run
+finds every row already taken in and changes nothing. Rows that cannot be
+imported are refused one by one, each with its reason; `--dry-run` runs
+everything inside a transaction that is rolled back.
 
 Legacy rows and the mirror: deposits, withdrawals and spins imported from a
 row are marked as already mirrored at their current version, so the mirror
@@ -57,13 +42,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
+from ledger import legacy
+from ledger.actors import system_actor
+from ledger.errors import LedgerError
 from ledger.models import (
-    Deposit, JournalEntry, JournalKind, PaymentMethod, Player, RequestStatus, RewardStatus, Spin, SpinAccount,
-    Withdrawal,
+    Deposit, PaymentMethod, Player, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 from sync import selectors, state
 from sync.client import SheetsApi, SheetsError
@@ -73,7 +59,7 @@ from sync.layout import (
 )
 from sync.models import ImportedRow, MirroredRow
 
-ACTOR = "system import"
+ACTOR = system_actor("import")  # "system import" in the journal
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_TELEGRAM_ID = 2**63 - 1
@@ -332,7 +318,7 @@ class LegacyImport:
                         account_name=_cell(row, 7) or payout_names.get(telegram_id, ""))
                     ImportedRow.objects.create(sheet=USERS, source_key=str(telegram_id), object_id=player.pk)
                 tally.imported += 1
-            except Refused as exc:
+            except (Refused, LedgerError) as exc:
                 self._refuse(USERS, number, str(exc))
 
     def _first_approved_deposit_names(self, rows) -> dict[int, str]:
@@ -353,16 +339,10 @@ class LegacyImport:
     @staticmethod
     def _create_player(telegram_id, *, username, first_name="", last_name="", pppoker_id="", registered=None,
                        account_name="") -> Player:
-        player = Player.objects.create(
+        return legacy.legacy_player_create(
             telegram_id=telegram_id, username=_username(username), first_name=_text(first_name, 128),
-            last_name=_text(last_name, 128), pppoker_id=_pppoker(pppoker_id), account_name=_text(account_name, 128))
-        account = SpinAccount.objects.create(player=player)
-        if registered:
-            # created_at is auto_now_add: the legacy registration time is set after the insert.
-            Player.objects.filter(pk=player.pk).update(created_at=registered)
-            SpinAccount.objects.filter(pk=account.pk).update(created_at=registered)
-            player.created_at = registered
-        return player
+            last_name=_text(last_name, 128), pppoker_id=_pppoker(pppoker_id), account_name=_text(account_name, 128),
+            registered_at=registered)
 
     # -- Spin Users: the opening balance
     def _import_spin_users(self, rows) -> None:
@@ -388,19 +368,12 @@ class LegacyImport:
                     player = Player.objects.filter(telegram_id=telegram_id).first() or self._create_player(
                         telegram_id, username=_cell(row, 1), pppoker_id=_cell(row, 8),
                         registered=_time(_cell(row, 6)))
-                    account = SpinAccount.objects.select_for_update().get(player=player)
-                    if available:
-                        JournalEntry.objects.create(
-                            kind=JournalKind.SPINS_OPENING, player=player, spins=available, actor=ACTOR,
-                            note=f"legacy Spin Users row {number}: opening balance")
-                        account.available_spins += available
-                    if last_spin and (account.last_spin_at is None or last_spin > account.last_spin_at):
-                        account.last_spin_at = last_spin
-                    account.version += 1
-                    account.save()
+                    account = legacy.legacy_opening_balance(
+                        player=player, spins=available, last_spin_at=last_spin, actor=ACTOR,
+                        note=f"legacy Spin Users row {number}: opening balance")
                     ImportedRow.objects.create(sheet=SPIN_USERS, source_key=str(telegram_id), object_id=account.pk)
                 tally.imported += 1
-            except Refused as exc:
+            except (Refused, LedgerError) as exc:
                 self._refuse(SPIN_USERS, number, str(exc))
 
     # -- Deposits and Withdrawals
@@ -427,7 +400,7 @@ class LegacyImport:
                     else:
                         self._create_withdrawal(request)
                 tally.imported += 1
-            except Refused as exc:
+            except LedgerError as exc:
                 self._refuse(title, request.row, str(exc))
 
     def _parse_request(self, title: str, number: int, row: list, seen: dict) -> _Request | None:
@@ -484,68 +457,20 @@ class LegacyImport:
     def _note(self, title: str, request: _Request) -> str:
         return f"legacy {title} row {request.row}, {request.ref}, requested {local_time(request.requested_at)}"
 
-    def _ensure_one_pending(self, model, request: _Request, label: str) -> None:
-        if request.status != RequestStatus.PENDING:
-            return
-        pending = model.objects.filter(player=request.player, status=RequestStatus.PENDING).first()
-        if pending is not None:
-            ref = pending.legacy_ref or f"{label[0].upper()}{pending.pk}"
-            raise Refused(f"player {request.player.telegram_id} already has a pending {label} ({ref}); "
-                          "only one can be pending")
-
     def _create_deposit(self, request: _Request) -> None:
-        self._ensure_one_pending(Deposit, request, "deposit")
-        request.player.refresh_from_db(fields=["account_name"])  # an earlier row may have fixed it
-        method, approved = request.method, request.status == RequestStatus.APPROVED
-        amount_base = (request.amount * method.rate_to_base).quantize(CENT) if approved else None
-        try:
-            with transaction.atomic():
-                deposit = Deposit.objects.create(
-                    player=request.player, method=method, amount=request.amount, currency=method.currency,
-                    rate_to_base=method.rate_to_base if approved else None, amount_base=amount_base,
-                    account_name=request.account_name or request.player.account_name, proof=request.detail,
-                    pppoker_id=request.pppoker_id, status=request.status, spins_granted=0, legacy_ref=request.ref,
-                    **self._decision(request))
-        except IntegrityError as exc:  # e.g. a pending deposit created concurrently through the bot
-            raise Refused(f"the database refused it: {exc}") from None
-        Deposit.objects.filter(pk=deposit.pk).update(created_at=request.requested_at)
-        if approved:
-            account = SpinAccount.objects.select_for_update().get(player=request.player)
-            account.total_deposit_base += amount_base
-            account.version += 1
-            account.save()
-            JournalEntry.objects.create(kind=JournalKind.DEPOSIT_APPROVED, player=request.player, deposit=deposit,
-                                        amount_base=amount_base, spins=0, actor=ACTOR,
-                                        note=self._note(DEPOSITS, request))
-            if request.account_name:
-                Player.objects.filter(pk=request.player.pk, account_name="").update(
-                    account_name=request.account_name, version=F("version") + 1)
+        deposit = legacy.legacy_deposit_create(
+            player=request.player, method=request.method, amount=request.amount, account_name=request.account_name,
+            proof=request.detail, pppoker_id=request.pppoker_id, status=request.status,
+            created_at=request.requested_at, legacy_ref=request.ref, actor=ACTOR,
+            note=self._note(DEPOSITS, request), **self._decision(request))
         self._record(DEPOSITS, request.key, deposit.pk)
 
     def _create_withdrawal(self, request: _Request) -> None:
-        self._ensure_one_pending(Withdrawal, request, "withdrawal")
-        request.player.refresh_from_db(fields=["account_name"])
-        method, approved = request.method, request.status == RequestStatus.APPROVED
-        try:
-            with transaction.atomic():
-                withdrawal = Withdrawal.objects.create(
-                    player=request.player, method=method, amount=request.amount, currency=method.currency,
-                    rate_to_base=method.rate_to_base,
-                    amount_base=(request.amount * method.rate_to_base).quantize(CENT),
-                    account_name=request.account_name or request.player.account_name,
-                    account_number=request.detail, pppoker_id=request.pppoker_id, status=request.status,
-                    legacy_ref=request.ref, **self._decision(request))
-        except IntegrityError as exc:
-            raise Refused(f"the database refused it: {exc}") from None
-        Withdrawal.objects.filter(pk=withdrawal.pk).update(created_at=request.requested_at)
-        if approved:
-            account = SpinAccount.objects.select_for_update().get(player=request.player)
-            account.total_withdrawn_base += withdrawal.amount_base
-            account.version += 1
-            account.save()
-            JournalEntry.objects.create(kind=JournalKind.WITHDRAWAL_APPROVED, player=request.player,
-                                        withdrawal=withdrawal, amount_base=withdrawal.amount_base, actor=ACTOR,
-                                        note=self._note(WITHDRAWALS, request))
+        withdrawal = legacy.legacy_withdrawal_create(
+            player=request.player, method=request.method, amount=request.amount, account_name=request.account_name,
+            account_number=request.detail, pppoker_id=request.pppoker_id, status=request.status,
+            created_at=request.requested_at, legacy_ref=request.ref, actor=ACTOR,
+            note=self._note(WITHDRAWALS, request), **self._decision(request))
         self._record(WITHDRAWALS, request.key, withdrawal.pk)
 
     @staticmethod
@@ -586,8 +511,12 @@ class LegacyImport:
                 self.spin_id_cells.append((number, spin_id(unclaimed[spin["group"]].pop(0))))
                 tally.present += 1
                 continue
-            with transaction.atomic():
-                spin_pk = self._create_spin(number, spin, rank=len(recorded[spin["group"]]) + 1)
+            try:
+                with transaction.atomic():
+                    spin_pk = self._create_spin(number, spin, rank=len(recorded[spin["group"]]) + 1)
+            except LedgerError as exc:
+                self._refuse(SPIN_HISTORY, number, str(exc))
+                continue
             recorded[spin["group"]].append(spin_pk)
             self.spin_id_cells.append((number, spin_id(spin_pk)))
             tally.imported += 1
@@ -621,30 +550,11 @@ class LegacyImport:
                 "group": f"{player.telegram_id}|{at.isoformat()}|{prize}|{chips}"}
 
     def _create_spin(self, number: int, spin: dict, *, rank: int) -> int:
-        player, chips, status = spin["player"], spin["chips"], spin["status"]
-        account = SpinAccount.objects.select_for_update().get(player=player)
-        row = Spin.objects.create(
-            player=player, prize=spin["prize"], chips=chips, status=status, decided_at=spin["decided_at"],
-            decided_by=spin["decided_by"],
-            rejection_reason="Rejected in the legacy sheet" if status == RewardStatus.REJECTED else "")
-        Spin.objects.filter(pk=row.pk).update(created_at=spin["at"])
-        note = f"legacy Spin History row {number}, spun {local_time(spin['at'])}"
-        entries = [JournalEntry(kind=JournalKind.SPIN_USED, player=player, spin=row, spins=0, chips=chips,
-                                actor=ACTOR, note=note)]
-        if status == RewardStatus.APPROVED:
-            entries.append(JournalEntry(kind=JournalKind.REWARD_APPROVED, player=player, spin=row, chips=chips,
-                                        actor=ACTOR, note=note))
-            account.total_chips_approved += chips
-        elif status == RewardStatus.REJECTED:
-            entries.append(JournalEntry(kind=JournalKind.REWARD_REJECTED, player=player, spin=row, chips=-chips,
-                                        actor=ACTOR, note=note))
-        JournalEntry.objects.bulk_create(entries)
-        account.total_spins_used += 1
-        account.total_chips_won += 0 if status == RewardStatus.REJECTED else chips
-        if account.last_spin_at is None or spin["at"] > account.last_spin_at:
-            account.last_spin_at = spin["at"]
-        account.version += 1
-        account.save()
+        row = legacy.legacy_spin_create(
+            player=spin["player"], prize=spin["prize"], chips=spin["chips"], status=spin["status"],
+            created_at=spin["at"], decided_at=spin["decided_at"], decided_by=spin["decided_by"],
+            rejection_reason="Rejected in the legacy sheet" if spin["status"] == RewardStatus.REJECTED else "",
+            actor=ACTOR, note=f"legacy Spin History row {number}, spun {local_time(spin['at'])}")
         ImportedRow.objects.create(sheet=SPIN_HISTORY, source_key=f"{spin['group']}#{rank}", object_id=row.pk)
         state.record_written(SPIN_HISTORY, [(pk, version, None)
                                             for pk, version in selectors.row_versions(SPIN_HISTORY, [row.pk]).items()])
