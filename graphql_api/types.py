@@ -9,6 +9,7 @@ import strawberry
 import strawberry_django
 from strawberry import auto
 
+from graphql_api.fields import ColumnField, column
 from graphql_api.scalars import BigInt
 from ledger import models, selectors, services
 
@@ -17,25 +18,25 @@ RewardStatus = strawberry.enum(models.RewardStatus, name="RewardStatus",
                                description="AUTO: nothing was won, nothing to decide.")
 
 
-@strawberry_django.type(models.SpinAccount, name="SpinAccount")
+@strawberry_django.type(models.SpinAccount, name="SpinAccount", field_cls=ColumnField)
 class SpinAccountType:
     available_spins: auto
     total_spins_used: auto
-    total_chips_won: int = strawberry_django.field(description="All wins that were not rejected.")
+    total_chips_won: int = column(description="All wins that were not rejected.")
     total_chips_approved: auto
-    total_deposit_base: Decimal = strawberry_django.field(description="Approved deposits, in MVR.")
+    total_deposit_base: Decimal = column(description="Approved deposits, in MVR.")
     last_spin_at: auto
     user: "UserType" = strawberry_django.field(field_name="player")
 
 
-@strawberry_django.type(models.Player, name="User")
+@strawberry_django.type(models.Player, name="User", field_cls=ColumnField)
 class UserType:
     telegram_id: BigInt
     username: auto
     first_name: auto
     last_name: auto
     pppoker_id: auto
-    account_name: str = strawberry_django.field(description="Payout name, fixed by the first approved deposit.")
+    account_name: str = column(description="Payout name, fixed by the first approved deposit.")
     created_at: auto
     spin_account: SpinAccountType
 
@@ -44,26 +45,26 @@ class UserType:
         return self.telegram_id in info.context.admin_ids
 
 
-@strawberry_django.type(models.PaymentMethod, name="PaymentMethod")
+@strawberry_django.type(models.PaymentMethod, name="PaymentMethod", field_cls=ColumnField)
 class PaymentMethodType:
     code: auto
     label: auto
     currency: auto
     account_number: auto
     account_holder: auto
-    rate_to_base: Decimal = strawberry_django.field(description="One unit of currency in MVR.")
+    rate_to_base: Decimal = column(description="One unit of currency in MVR.")
 
 
-@strawberry_django.type(models.Deposit, name="Deposit")
+@strawberry_django.type(models.Deposit, name="Deposit", field_cls=ColumnField)
 class DepositType:
     id: auto
     user: UserType = strawberry_django.field(field_name="player")
     amount: auto
     currency: auto
-    amount_base: Decimal | None = strawberry_django.field(description="Set at approval, in MVR.")
+    amount_base: Decimal | None = column(description="Set at approval, in MVR.")
     rate_to_base: auto
     account_name: auto
-    proof: str = strawberry_django.field(description="Telegram file id of the slip, or a USDT TXID.")
+    proof: str = column(description="Telegram file id of the slip, or a USDT TXID.")
     pppoker_id: auto
     status: RequestStatus
     created_at: auto
@@ -78,13 +79,13 @@ class DepositType:
         return self.method.code
 
 
-@strawberry_django.type(models.Withdrawal, name="Withdrawal")
+@strawberry_django.type(models.Withdrawal, name="Withdrawal", field_cls=ColumnField)
 class WithdrawalType:
     id: auto
     user: UserType = strawberry_django.field(field_name="player")
     amount: auto
     currency: auto
-    amount_base: Decimal = strawberry_django.field(description="In MVR, at the rate of the request.")
+    amount_base: Decimal = column(description="In MVR, at the rate of the request.")
     account_name: auto
     account_number: auto
     pppoker_id: auto
@@ -100,11 +101,11 @@ class WithdrawalType:
         return self.method.code
 
 
-@strawberry_django.type(models.Spin, name="Spin")
+@strawberry_django.type(models.Spin, name="Spin", field_cls=ColumnField)
 class SpinType:
     id: auto
     user: UserType = strawberry_django.field(field_name="player")
-    prize: str = strawberry_django.field(description='"Try Again!" or "<n> Chips".')
+    prize: str = column(description='"Try Again!" or "<n> Chips".')
     chips: auto
     status: RewardStatus
     created_at: auto
@@ -113,10 +114,10 @@ class SpinType:
     rejection_reason: auto
 
 
-@strawberry_django.type(models.Event, name="Event")
+@strawberry_django.type(models.Event, name="Event", field_cls=ColumnField)
 class EventType:
     id: strawberry.ID
-    kind: str = strawberry_django.field(description="e.g. deposit.created, deposit.approved, spin.won")
+    kind: str = column(description="e.g. deposit.created, deposit.approved, spin.won")
     telegram_id: BigInt | None
     created_at: auto
 
