@@ -58,6 +58,10 @@ class Query:
     def spin_account(self, telegram_id: BigInt) -> SpinAccountType | None:
         return selectors.spin_account_get(telegram_id=telegram_id)
 
+    @strawberry_django.field
+    def spin(self, id: strawberry.ID) -> SpinType | None:
+        return selectors.by_id(selectors.spin_history(), id)
+
     @strawberry_django.field(description="Newest first.")
     def spin_history(self, telegram_id: BigInt | None = None, status: RewardStatus | None = None,
                      first: int = 50, offset: int = 0) -> list[SpinType]:

@@ -157,6 +157,9 @@ def test_a_spin_reward_is_decided_once(api, player, admin):
     assert api(approve % (ADMIN_ID, OUTCOME), {"id": won[0].pk})["approveSpinReward"]["status"] == "APPROVED"
     assert api(reject % (ADMIN_ID, OUTCOME), {"id": won[1].pk})["rejectSpinReward"]["status"] == "REJECTED"
     assert codes(api(reject % (ADMIN_ID, OUTCOME), {"id": won[0].pk})["rejectSpinReward"]) == ["ALREADY_DECIDED"]
+    one = api('{ spin(id: "%s") { status chips user { telegramId } } }' % won[1].pk)["spin"]
+    assert one == {"status": "REJECTED", "chips": won[1].chips, "user": {"telegramId": PLAYER_ID}}
+    assert api('{ spin(id: "0") { id } }')["spin"] is None
 
 
 # --- scalars and reads -------------------------------------------------------------------------
