@@ -438,42 +438,33 @@ class Wrk:
 
 # --- hooks for rows other engineers will fill ---------------------------------------------------
 
-def measure_sheets_sync(context: dict) -> str:
-    """Row "Sheets sync of 10,000 rows against the fake".
+def _pytest_lines(test: str, keep, extra_env: dict | None = None) -> list[str]:
+    """Run one of the project's measuring tests and keep the lines it prints about itself."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", test, "-q", "-s", "-p", "no:cacheprovider", "--ds=tests.settings"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, **(extra_env or {})})
+    if result.returncode != 0:
+        return [f"{test} failed (exit {result.returncode})"]
+    lines = [line.strip() for line in result.stdout.splitlines() if keep(line)]
+    return lines + [f"(the test took {time.monotonic() - started:.1f} s, building its data included)"]
 
-    To fill in: with the fake of tests/fakes/sheets.py serving on 127.0.0.1, seed
-    10,000 ledger rows, run the sync entry point once and return e.g. "12.3 s
-    (812 rows/s, 9 API calls)". Until the sync module exposes its entry point
-    (`sync.bench_sync`, a function taking the fake's base URL and the row count)
-    this answers "not measured yet".
-    """
-    try:
-        import tests.fakes.sheets  # noqa: F401
-        import sync
-    except Exception:  # not importable on this checkout
-        return NOT_MEASURED
-    bench_sync = getattr(sync, "bench_sync", None)
-    if bench_sync is None:
-        return NOT_MEASURED
-    return str(bench_sync(rows=10_000, **context))
+
+def measure_sheets_sync(context: dict) -> str:
+    """Row "Sheets sync of 10,000 rows against the fake": the mirror's own volume test,
+    which drives real gspread against the Sheets API fake on 127.0.0.1."""
+    lines = _pytest_lines("tests/test_sync_volume.py", lambda line: "rows per sheet" in line or "total" in line,
+                          {"DATABASE_URL": context["env"].get("DATABASE_URL", "")})
+    return "; ".join(lines) or NOT_MEASURED
 
 
 def measure_bot_latency(context: dict) -> str:
-    """Row "bot: Telegram update -> reply latency".
-
-    To fill in: with tests/fakes/telegram.py serving on 127.0.0.1 and the bot pointed
-    at this benchmark's gunicorn (context["graphql_url"], context["token"]), feed N
-    updates and return e.g. "p50 18 ms, p99 41 ms". Until botclient exposes
-    `botclient.bench_latency` this answers "not measured yet".
-    """
-    try:
-        import botclient
-    except Exception:
-        return NOT_MEASURED
-    bench_latency = getattr(botclient, "bench_latency", None)
-    if bench_latency is None:
-        return NOT_MEASURED
-    return str(bench_latency(**context))
+    """Row "bot: Telegram update -> reply latency": the bot's end-to-end latency test
+    (real PTB against the Bot API fake, real backend under gunicorn, loopback)."""
+    lines = _pytest_lines("tests/test_bot_e2e.py::test_update_to_reply_latency_on_loopback",
+                          lambda line: "latency" in line,
+                          {"DATABASE_URL": context["env"].get("DATABASE_URL", "")})
+    return "; ".join(lines) or NOT_MEASURED
 
 
 # --- report ---------------------------------------------------------------------------------------
