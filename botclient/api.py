@@ -121,6 +121,8 @@ class LedgerApi:
         except TransportQueryError as error:
             first = (error.errors or [{}])[0]
             code = (first.get("extensions") or {}).get("code")
+            if code == "UNAVAILABLE":  # the backend lost its database mid-request; a retry is safe
+                raise BackendUnavailable(f"{operation}: {first.get('message', error)}") from error
             if code:
                 raise BackendRefusal(code, first.get("message", ""), None) from error
             raise BackendError(f"{operation}: {first.get('message', error)}") from error

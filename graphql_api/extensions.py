@@ -1,6 +1,7 @@
 """Schema extensions: who may introspect, and what an unexpected error shows."""
 import logging
 
+from django.db import InterfaceError, OperationalError
 from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import MaskErrors, SchemaExtension
 
@@ -46,10 +47,22 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=_is_unexpected)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = getattr(self.execution_context.context.request, "request_id", "-")
+        context = self.execution_context.context
+        request_id = getattr(context.request, "request_id", "-")
         logger.error("unexpected error in %s (request %s)", error.path, request_id, exc_info=error.original_error)
         self.error_message = f"Internal error; request id {request_id}."
-        return super().anonymise_error(error)
+        unavailable = isinstance(error.original_error, (OperationalError, InterfaceError))
+        if unavailable:
+            # The database went away mid-request: its transaction was rolled back, so the
+            # client should simply retry (with the same idempotency key). A 503 says so
+            # to any HTTP client; a 200 with an error would look final.
+            context.response.status_code = 503
+            context.response["Retry-After"] = "1"
+            self.error_message = f"The database is unavailable; retry. Request id {request_id}."
+        masked = super().anonymise_error(error)
+        if unavailable:
+            masked.extensions = {"code": "UNAVAILABLE"}
+        return masked
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
