@@ -50,18 +50,17 @@ class MaskUnexpectedErrors(MaskErrors):
         context = self.execution_context.context
         request_id = getattr(context.request, "request_id", "-")
         logger.error("unexpected error in %s (request %s)", error.path, request_id, exc_info=error.original_error)
-        self.error_message = f"Internal error; request id {request_id}."
-        unavailable = isinstance(error.original_error, (OperationalError, InterfaceError))
-        if unavailable:
-            # The database went away mid-request: its transaction was rolled back, so the
-            # client should simply retry (with the same idempotency key). A 503 says so
-            # to any HTTP client; a 200 with an error would look final.
-            context.response.status_code = 503
-            context.response["Retry-After"] = "1"
-            self.error_message = f"The database is unavailable; retry. Request id {request_id}."
+        if not isinstance(error.original_error, (OperationalError, InterfaceError)):
+            self.error_message = f"Internal error; request id {request_id}."
+            return super().anonymise_error(error)
+        # The database went away mid-request: its transaction was rolled back, so the client
+        # should simply retry (with the same idempotency key). A 503 says so to any HTTP
+        # client; a 200 with an error would look final.
+        context.response.status_code = 503
+        context.response["Retry-After"] = "1"
+        self.error_message = f"The database is unavailable; retry. Request id {request_id}."
         masked = super().anonymise_error(error)
-        if unavailable:
-            masked.extensions = {"code": "UNAVAILABLE"}
+        masked.extensions = {"code": "UNAVAILABLE"}
         return masked
 
 
