@@ -183,7 +183,7 @@ def withdrawal_submitted(withdrawal: Withdrawal) -> str:
 
 def spins_menu(available: int) -> str:
     if not available:
-        return "🎰 You have no free spins right now. Deposits earn spins: 200 MVR and more."
+        return "🎰 You have no free spins right now. Approved deposits earn free spins."
     return f"🎰 You have <b>{available}</b> free spin{'s' * (available != 1)}. How many do you want to spin?"
 
 

@@ -37,17 +37,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from ledger.actors import Actor
 from ledger.errors import DuplicatePending, Invalid
+from ledger.checks import CENT, MAX_AMOUNT, clean_pppoker_id
+from ledger.services import payout_name_fix
 from ledger.models import (
     MAX_BIGINT, Deposit, JournalEntry, JournalKind, PaymentMethod, Player, RequestStatus, RewardStatus, Spin,
     SpinAccount, Withdrawal,
 )
 
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("999999999999.99")
 MAX_CHIPS = 2**31 - 1
 
 
@@ -64,6 +63,7 @@ def _check_length(value: str, *, label: str, max_length: int, required: bool = F
 
 
 def _check_amount(amount: Decimal) -> Decimal:
+    # The same limits as clean_amount, worded for the import report (it names the row's value).
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise Invalid(f"amount {amount!r} is not greater than zero")
     if amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
@@ -72,9 +72,7 @@ def _check_amount(amount: Decimal) -> Decimal:
 
 
 def _check_pppoker_id(pppoker_id: str) -> str:
-    if pppoker_id and not (pppoker_id.isascii() and pppoker_id.isdigit() and 3 <= len(pppoker_id) <= 32):
-        raise Invalid(f"PPPoker id {pppoker_id!r} is not 3 to 32 digits")
-    return pppoker_id
+    return clean_pppoker_id(pppoker_id) if pppoker_id else ""  # legacy rows may lack one
 
 
 def _check_time(value: datetime | None, label: str) -> None:
@@ -228,10 +226,7 @@ def legacy_deposit_create(*, player: Player, method: PaymentMethod, amount: Deci
             account.save()
             JournalEntry.objects.create(kind=JournalKind.DEPOSIT_APPROVED, player=player, deposit=deposit,
                                         amount_base=amount_base, spins=0, actor=actor.label, note=note)
-            # The payout name is fixed once, by the first approved deposit.
-            if account_name:
-                Player.objects.filter(pk=player.pk, account_name="").update(
-                    account_name=account_name, version=F("version") + 1)
+            payout_name_fix(player_id=player.pk, name=account_name)
         return deposit
 
 

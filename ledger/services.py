@@ -12,7 +12,6 @@ import secrets
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from itertools import accumulate
 from typing import Any, TypeVar
 
@@ -22,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ledger.actors import Actor
+from ledger.checks import CENT, clean_amount, clean_pppoker_id, clean_telegram_id, clean_text
 from ledger.errors import (
     AccountNameMismatch, AlreadyDecided, BelowMinimum, DuplicatePending, IdempotencyConflict,
     InsufficientSpins, Invalid, NotFound,
@@ -35,55 +35,13 @@ from ledger.selectors import BOT_CONSUMER
 from ledger.signals import notify_changed
 
 T = TypeVar("T")
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("999999999999.99")
 MAX_SPINS_PER_CALL = 10_000
 
 
 # --- input checks -------------------------------------------------------------
 
-def _clean_amount(value: Any, *, field: str = "amount") -> Decimal:
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        raise Invalid(f"{value!r} is not an amount.", field=field) from None
-    if not amount.is_finite() or amount <= 0:
-        raise Invalid("The amount must be greater than zero.", field=field)
-    if amount != amount.quantize(CENT):
-        raise Invalid("The amount can have at most two decimals.", field=field)
-    if amount > MAX_AMOUNT:
-        raise Invalid("The amount is too large.", field=field)
-    return amount.quantize(CENT)
-
-
-def _clean_text(value: str | None, *, field: str, max_length: int, label: str) -> str:
-    text = " ".join((value or "").split())
-    if not text:
-        raise Invalid(f"{label} is required.", field=field)
-    if len(text) > max_length:
-        raise Invalid(f"{label} is longer than {max_length} characters.", field=field)
-    return text
-
-
-def _clean_pppoker_id(value: str | None) -> str:
-    pppoker_id = (value or "").strip()
-    if not (pppoker_id.isascii() and pppoker_id.isdigit() and 3 <= len(pppoker_id) <= 32):
-        raise Invalid("The PPPoker id must be digits only, at least 3.", field="pppokerId")
-    return pppoker_id
-
-
-def _clean_telegram_id(value: Any) -> int:
-    try:
-        telegram_id = int(value)
-    except (TypeError, ValueError):
-        raise Invalid(f"{value!r} is not a Telegram id.", field="telegramId") from None
-    if not 0 < telegram_id <= MAX_BIGINT:
-        raise Invalid(f"{value!r} is not a Telegram id.", field="telegramId")
-    return telegram_id
-
-
 def _player(telegram_id: int) -> Player:
-    player = Player.objects.filter(telegram_id=_clean_telegram_id(telegram_id)).first()
+    player = Player.objects.filter(telegram_id=clean_telegram_id(telegram_id)).first()
     if player is None:
         raise NotFound(f"No player with Telegram id {telegram_id}; send /start first.", field="telegramId")
     return player
@@ -121,6 +79,15 @@ def _ensure_pending(request, label: str) -> None:
     if request.status != RequestStatus.PENDING:
         by = f" by {request.decided_by}" if request.decided_by else ""
         raise AlreadyDecided(f"This {label} was already {request.status.lower()}{by}.")
+
+
+def payout_name_fix(*, player_id: int, name: str) -> bool:
+    """Payouts go only to the name of the first approved deposit: set it once, never change it.
+
+    A conditional update, so two approvals racing for one player cannot both set it.
+    """
+    return bool(name) and Player.objects.filter(pk=player_id, account_name="").update(
+        account_name=name, version=F("version") + 1) > 0
 
 
 def _decide(request, *, status: str, actor: Actor, reason: str = "") -> None:
@@ -170,14 +137,14 @@ def _idempotent(*, operation: str, key: str | None, request: dict, run: Callable
 def user_upsert(*, telegram_id: int, username: str | None = None, first_name: str | None = None,
                 last_name: str | None = None, pppoker_id: str | None = None) -> Player:
     """Register a player on first contact, or update the fields given (None keeps a field)."""
-    telegram_id = _clean_telegram_id(telegram_id)
+    telegram_id = clean_telegram_id(telegram_id)
     changes = {name: " ".join(value.split())[:limit] for name, value, limit in (
         ("username", (username or "").lstrip("@") if username is not None else None, 64),
         ("first_name", first_name, 128),
         ("last_name", last_name, 128),
     ) if value is not None}
     if pppoker_id is not None and pppoker_id.strip():
-        changes["pppoker_id"] = _clean_pppoker_id(pppoker_id)
+        changes["pppoker_id"] = clean_pppoker_id(pppoker_id)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -218,11 +185,11 @@ def _deposit_create(*, telegram_id, amount, method, account_name, proof, pppoker
     deposit = Deposit(
         player=player,
         method=payment_method,
-        amount=_clean_amount(amount),
+        amount=clean_amount(amount),
         currency=payment_method.currency,
-        account_name=_clean_text(account_name, field="accountName", max_length=128, label="The account name"),
-        proof=_clean_text(proof, field="proof", max_length=256, label="The slip or TXID"),
-        pppoker_id=_clean_pppoker_id(pppoker_id),
+        account_name=clean_text(account_name, field="accountName", max_length=128, label="The account name"),
+        proof=clean_text(proof, field="proof", max_length=256, label="The slip or TXID"),
+        pppoker_id=clean_pppoker_id(pppoker_id),
     )
     if Deposit.objects.filter(player=player, status=RequestStatus.PENDING).exists():
         raise DuplicatePending("You already have a pending deposit; wait for it to be decided.")
@@ -242,7 +209,7 @@ def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Dep
         deposit = _locked(Deposit, deposit_id, "deposit")
         _ensure_pending(deposit, "deposit")
         if amount is not None:
-            deposit.amount = _clean_amount(amount)
+            deposit.amount = clean_amount(amount)
         method = deposit.method
         deposit.currency = method.currency
         deposit.rate_to_base = method.rate_to_base
@@ -251,9 +218,7 @@ def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Dep
         _decide(deposit, status=RequestStatus.APPROVED, actor=actor)
         deposit.save()
 
-        # The payout name is fixed once, by the first approved deposit.
-        if Player.objects.filter(pk=deposit.player_id, account_name="").update(
-                account_name=deposit.account_name, version=F("version") + 1):
+        if payout_name_fix(player_id=deposit.player_id, name=deposit.account_name):
             deposit.player.refresh_from_db()
 
         account = _locked_account(deposit.player_id)
@@ -271,7 +236,7 @@ def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Dep
 
 
 def deposit_reject(*, deposit_id: int, actor: Actor, reason: str) -> Deposit:
-    reason = _clean_text(reason, field="reason", max_length=500, label="A reason")
+    reason = clean_text(reason, field="reason", max_length=500, label="A reason")
     with transaction.atomic():
         deposit = _locked(Deposit, deposit_id, "deposit")
         _ensure_pending(deposit, "deposit")
@@ -304,12 +269,12 @@ def _withdrawal_create(*, telegram_id, amount, method, account_number, pppoker_i
     withdrawal = Withdrawal(
         player=player,
         method=payment_method,
-        amount=_clean_amount(amount),
+        amount=clean_amount(amount),
         currency=payment_method.currency,
         rate_to_base=payment_method.rate_to_base,
-        account_number=_clean_text(account_number, field="accountNumber", max_length=128,
+        account_number=clean_text(account_number, field="accountNumber", max_length=128,
                                    label="The account number or wallet"),
-        pppoker_id=_clean_pppoker_id(pppoker_id),
+        pppoker_id=clean_pppoker_id(pppoker_id),
     )
     withdrawal.amount_base = (withdrawal.amount * payment_method.rate_to_base).quantize(CENT)
     minimum = settings.WITHDRAWAL_MIN_MVR
@@ -351,7 +316,7 @@ def withdrawal_approve(*, withdrawal_id: int, actor: Actor) -> Withdrawal:
 
 
 def withdrawal_reject(*, withdrawal_id: int, actor: Actor, reason: str) -> Withdrawal:
-    reason = _clean_text(reason, field="reason", max_length=500, label="A reason")
+    reason = clean_text(reason, field="reason", max_length=500, label="A reason")
     with transaction.atomic():
         withdrawal = _locked(Withdrawal, withdrawal_id, "withdrawal")
         _ensure_pending(withdrawal, "withdrawal")
@@ -369,7 +334,7 @@ def spins_grant(*, telegram_id: int, spins: int, reason: str, actor: Actor) -> S
     """Give a player spins by hand (an admin's goodwill, a correction)."""
     if not isinstance(spins, int) or not 0 < spins <= MAX_SPINS_PER_CALL:
         raise Invalid(f"Spins to grant must be between 1 and {MAX_SPINS_PER_CALL}.", field="spins")
-    reason = _clean_text(reason, field="reason", max_length=500, label="A reason")
+    reason = clean_text(reason, field="reason", max_length=500, label="A reason")
     with transaction.atomic():
         player = _player(telegram_id)
         account = _locked_account(player.pk)
@@ -503,7 +468,7 @@ def _approve_rewards(spins: list[Spin], account: SpinAccount, actor: Actor) -> N
 
 
 def spin_reward_reject(*, spin_id: int, actor: Actor, reason: str) -> Spin:
-    reason = _clean_text(reason, field="reason", max_length=500, label="A reason")
+    reason = clean_text(reason, field="reason", max_length=500, label="A reason")
     with transaction.atomic():
         spin, account = _locked_reward(spin_id)
         _decide(spin, status=RewardStatus.REJECTED, actor=actor, reason=reason)

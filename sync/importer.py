@@ -232,7 +232,7 @@ class LegacyImport:
         # A dry run is the real run inside one transaction that is rolled back, so it refuses
         # exactly what the real run would. A real run commits row by row.
         with transaction.atomic() if self.report.dry_run else nullcontext():
-            self._import_users(sheets.get(USERS), sheets.get(DEPOSITS))
+            self._import_users(sheets.get(USERS))
             self._import_spin_users(sheets.get(SPIN_USERS))
             self._import_requests(DEPOSITS, sheets.get(DEPOSITS))
             self._import_requests(WITHDRAWALS, sheets.get(WITHDRAWALS))
@@ -297,10 +297,9 @@ class LegacyImport:
         return player
 
     # -- Users
-    def _import_users(self, rows, deposit_rows) -> None:
+    def _import_users(self, rows) -> None:
         if rows is None:
             return
-        payout_names = self._first_approved_deposit_names(deposit_rows)
         tally, seen = self.report.sheets[USERS], {}
         for number, row in self._rows(USERS, rows):
             try:
@@ -315,26 +314,11 @@ class LegacyImport:
                     player = self._create_player(
                         telegram_id, username=_cell(row, 1), first_name=_cell(row, 2), last_name=_cell(row, 3),
                         pppoker_id=_cell(row, 4), registered=_time(_cell(row, 5)),
-                        account_name=_cell(row, 7) or payout_names.get(telegram_id, ""))
+                        account_name=_cell(row, 7))
                     ImportedRow.objects.create(sheet=USERS, source_key=str(telegram_id), object_id=player.pk)
                 tally.imported += 1
             except (Refused, LedgerError) as exc:
                 self._refuse(USERS, number, str(exc))
-
-    def _first_approved_deposit_names(self, rows) -> dict[int, str]:
-        """The payout name is fixed by a player's first approved deposit (domain.md)."""
-        first: dict[int, tuple[datetime, str]] = {}
-        for row in (rows or [])[1:]:
-            try:
-                telegram_id = _user_id(_cell(row, 1))
-                if _request_status(_cell(row, 8)) != RequestStatus.APPROVED or not _cell(row, 6):
-                    continue
-            except Refused:
-                continue
-            when = _time(_cell(row, 9)) or _time_from_legacy_id(_cell(row, 0))
-            if when and (telegram_id not in first or when < first[telegram_id][0]):
-                first[telegram_id] = (when, _text(_cell(row, 6), 128))
-        return {telegram_id: name for telegram_id, (_, name) in first.items()}
 
     @staticmethod
     def _create_player(telegram_id, *, username, first_name="", last_name="", pppoker_id="", registered=None,
