@@ -5,6 +5,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from graphql_api.execution import LeafShortcutExecutionContext
 from graphql_api.extensions import IntrospectionForStaff, MaskUnexpectedErrors
 from graphql_api.mutations import Mutation
 from graphql_api.queries import Query
@@ -26,6 +27,7 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(scalar_map=SCALARS),
+    execution_context_class=LeafShortcutExecutionContext,
     # Factories: a fresh extension per request; the caches' LRU stores are shared by Strawberry.
     extensions=[
         # Limits first: a refused document costs no execution.

@@ -9,7 +9,7 @@ import strawberry
 import strawberry_django
 from strawberry import auto
 
-from graphql_api.fields import ColumnField, column
+from graphql_api.fields import ColumnField, column, related_column
 from graphql_api.scalars import BigInt
 from ledger import models, selectors, services
 
@@ -73,10 +73,7 @@ class DepositType:
     rejection_reason: auto
     spins_granted: auto
     legacy_ref: auto
-
-    @strawberry_django.field(select_related=["method"], only=["method__code"])
-    def method(self) -> str:
-        return self.method.code
+    method: str = related_column("method__code", description="The payment method's code, e.g. BML or USDT.")
 
 
 @strawberry_django.type(models.Withdrawal, name="Withdrawal", field_cls=ColumnField)
@@ -95,10 +92,7 @@ class WithdrawalType:
     decided_by: str | None
     rejection_reason: auto
     legacy_ref: auto
-
-    @strawberry_django.field(select_related=["method"], only=["method__code"])
-    def method(self) -> str:
-        return self.method.code
+    method: str = related_column("method__code", description="The payment method's code, e.g. BML or USDT.")
 
 
 @strawberry_django.type(models.Spin, name="Spin", field_cls=ColumnField)
