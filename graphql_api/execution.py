@@ -20,6 +20,7 @@ other one switches the short path off for the request.
 from functools import cache
 from typing import Any, NamedTuple
 
+from graphql.execution.collect_fields import GroupedFieldSet
 from graphql import GraphQLObjectType, GraphQLSchema, Undefined, get_nullable_type, is_leaf_type, is_non_null_type
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry_django.optimizer import DjangoOptimizerExtension
@@ -58,21 +59,57 @@ class LeafShortcutExecutionContext(StrawberryGraphQLCoreExecutionContext):
         middlewares = self.middleware_manager.middlewares if self.middleware_manager else ()
         neutral = all(isinstance(middleware, LEAF_NEUTRAL_MIDDLEWARE) for middleware in middlewares)
         self._leaf_fields = _leaf_fields(self.schema) if neutral else {}
+        self._plans: dict[int, tuple[GroupedFieldSet, list[tuple[str, LeafField | None]], GroupedFieldSet]] = {}
 
-    def execute_field(self, parent_type, source, field_details_list, path, position_context):
-        fields = self._leaf_fields.get(parent_type)
-        leaf = fields.get(field_details_list[0].node.name.value) if fields else None
-        if leaf is not None:
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet):
+        """Per selection (graphql-core memoizes them, so all rows of a list share one): which
+        response keys take the short path, in response order, and the rest for graphql-core."""
+        plan = self._plans.get(id(grouped_field_set))
+        if plan is None:
+            leaf_fields = self._leaf_fields.get(parent_type, {})
+            keys = [(key, leaf_fields.get(details[0].node.name.value)) for key, details in grouped_field_set.items()]
+            rest = {key: grouped_field_set[key] for key, leaf in keys if leaf is None}
+            # The set itself is kept so that its id cannot be reused during this execution.
+            plan = self._plans[id(grouped_field_set)] = (grouped_field_set, keys, rest)
+        return plan
+
+    def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):
+        if parent_type not in self._leaf_fields:
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        _, keys, rest = self._plan(parent_type, grouped_field_set)
+        results: dict[str, Any] = {}
+        declined = []
+        for key, leaf in keys:
+            results[key] = None  # holds the key's place in the response order
+            if leaf is None:
+                continue
             try:
-                value = leaf.resolve(source, None)
+                value = leaf.resolve(source_value, None)
                 if value is None:
                     if not leaf.non_null:
-                        return None
+                        continue
                 else:
                     coerced = leaf.coerce(value)
                     if coerced is not None and coerced is not Undefined:
-                        return coerced
-            except Exception:  # noqa: BLE001 - graphql-core's path below reports it, located
+                        results[key] = coerced
+                        continue
+            except Exception:  # noqa: BLE001, S110 - graphql-core's path reports it, located
                 pass
-        # graphql-core's path, which also reports what the short path declined to.
-        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+            declined.append(key)
+        if declined:  # rare: graphql-core executes these too, in response order, and reports them
+            rest = {key: grouped_field_set[key] for key, leaf in keys if leaf is None or key in declined}
+        if not rest:
+            return results
+        completed = super().execute_fields(parent_type, source_value, path, rest, position_context)
+        if self.is_awaitable(completed):
+            async def merged() -> dict[str, Any]:
+                return _merge(results, rest, await completed)
+            return merged()
+        return _merge(results, rest, completed)
+
+
+def _merge(results: dict[str, Any], rest: GroupedFieldSet, completed: dict[str, Any]) -> dict[str, Any]:
+    results.update(completed)  # updating existing keys keeps the response order
+    for key in rest.keys() - completed.keys():  # graphql-core leaves out a field it cannot find
+        del results[key]
+    return results

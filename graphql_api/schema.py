@@ -3,11 +3,11 @@ from strawberry.extensions import (
     AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from graphql_api.execution import LeafShortcutExecutionContext
 from graphql_api.extensions import IntrospectionForStaff, MaskUnexpectedErrors
 from graphql_api.mutations import Mutation
+from graphql_api.optimizer import PlannedOptimizer
 from graphql_api.queries import Query
 from graphql_api.scalars import SCALARS
 
@@ -37,7 +37,7 @@ schema = Schema(
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         IntrospectionForStaff,
-        DjangoOptimizerExtension,
+        PlannedOptimizer,
         MaskUnexpectedErrors,
     ],
 )

@@ -7,7 +7,7 @@ from hypothesis import settings as hypothesis_settings
 
 from ledger import services
 from ledger.actors import Actor, admin_actor
-from ledger.models import Admin, PaymentMethod
+from ledger.models import Admin, PaymentMethod, Player
 from ledger.rules import DEFAULT_PAYMENT_METHODS
 
 hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
@@ -91,3 +91,19 @@ class Api:
 def api(client, settings, db):
     settings.API_TOKEN = API_TOKEN
     return Api(client)
+
+
+@pytest.fixture
+def add_players(methods, admin):
+    def add(count: int):
+        start = Player.objects.count()
+        for index in range(start, start + count):
+            tid = 6_000_000_000 + index
+            services.user_upsert(telegram_id=tid, username=f"p{index}")
+            deposit = deposit_for(tid, amount="2000")
+            services.deposit_approve(deposit_id=deposit.pk, actor=admin)
+            deposit_for(tid)
+            services.withdrawal_create(telegram_id=tid, amount="300", method="BML", account_number="7730001",
+                                       pppoker_id="12345")
+            services.spins_process(telegram_id=tid, count=1)
+    return add

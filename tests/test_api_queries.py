@@ -3,10 +3,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ledger import services
-from ledger.models import Player
-from tests.conftest import deposit_for
-
 NESTED = "user { telegramId username isAdmin spinAccount { availableSpins totalChipsWon } }"
 LISTS = {
     "pendingDeposits": "{ pendingDeposits(first: 50) { id amount method status %s } }" % NESTED,
@@ -16,22 +12,6 @@ LISTS = {
     "users": "{ users(first: 50) { telegramId username isAdmin spinAccount { availableSpins } } }",
     "events": "{ events(first: 50) { id kind telegramId payload } }",
 }
-
-
-@pytest.fixture
-def add_players(methods, admin):
-    def add(count: int):
-        start = Player.objects.count()
-        for index in range(start, start + count):
-            tid = 6_000_000_000 + index
-            services.user_upsert(telegram_id=tid, username=f"p{index}")
-            deposit = deposit_for(tid, amount="2000")
-            services.deposit_approve(deposit_id=deposit.pk, actor=admin)
-            deposit_for(tid)
-            services.withdrawal_create(telegram_id=tid, amount="300", method="BML", account_number="7730001",
-                                       pppoker_id="12345")
-            services.spins_process(telegram_id=tid, count=1)
-    return add
 
 
 def sql_for(api, query: str, rows_key: str) -> tuple[int, int]:

@@ -1,0 +1,94 @@
+"""strawberry-django's optimizer, with each operation planned once and no per-field hook.
+
+The optimizer reads the selection under a field and turns it into `select_related()` and `only()`
+on the field's queryset. It did that on every request, although the bot sends the same few
+documents over and over, and for a 50-row list that planning was about a tenth of the request.
+The plan depends only on the operation, the field's place in it, the model and the variables, so
+it is kept under those and applied to each new queryset the way the optimizer applies it. A plan
+that needs more than those two calls (prefetches, annotations, a queryset that already had
+`only()`/`defer()`) is not kept: the optimizer then plans that field every time, as before.
+
+The extension's `resolve` hook is left out. strawberry-django fields hand their querysets to the
+optimizer themselves; the hook is for plain Strawberry resolvers that return querysets, which this
+schema does not have (tests/test_api_execution.py checks), and any extension with a `resolve`
+hook makes graphql-core run every field of every row through middleware.
+"""
+import json
+from typing import Any, NamedTuple
+
+from django.db.models import QuerySet
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.manager import BaseManager
+from graphql import OperationDefinitionNode
+from strawberry.extensions import SchemaExtension
+from strawberry.types.info import Info
+from strawberry_django.optimizer import DjangoOptimizerExtension, is_optimized
+from strawberry_django.queryset import get_queryset_config
+
+MAX_PLANS = 512
+
+
+class Plan(NamedTuple):
+    operation: OperationDefinitionNode  # held, so that the id in the key is not reused meanwhile
+    select_related: tuple[str, ...] | None  # None: the optimizer left the queryset as it was
+    only: tuple[str, ...] | None
+
+
+class PlannedOptimizer(DjangoOptimizerExtension):
+    resolve = SchemaExtension.resolve
+    plans: dict[tuple, Plan] = {}
+
+    def optimize(self, qs: QuerySet | BaseManager, info: Any, *, store: Any = None) -> QuerySet:
+        if isinstance(qs, BaseManager):
+            qs = qs.all()
+        if (store is not None or not self.enabled.get() or not isinstance(qs, QuerySet)
+                or is_optimized(qs) or qs._result_cache is not None):
+            return super().optimize(qs, info, store=store)
+        raw_info = info._raw_info if isinstance(info, Info) else info
+        key = _plan_key(qs, raw_info)
+        plan = self.plans.get(key)
+        if plan is not None and plan.operation is raw_info.operation:
+            if plan.only is None:
+                return qs
+            # select_related() without names would join every relation: only with names.
+            planned = (qs.select_related(*plan.select_related) if plan.select_related else qs).only(*plan.only)
+            get_queryset_config(planned).optimized = True
+            return planned
+        optimized = super().optimize(qs, info)
+        plan = _plan_of(qs, optimized, raw_info.operation)
+        if plan is not None:
+            if len(self.plans) >= MAX_PLANS:
+                self.plans.clear()
+            self.plans[key] = plan
+        return optimized
+
+
+def _plan_key(qs: QuerySet, info: Any) -> tuple:
+    path = tuple(key for key in info.path.as_list() if isinstance(key, str))
+    variables = json.dumps(info.variable_values, sort_keys=True, default=str)
+    # The resolver's own joins change what the optimizer adds; they are part of the key too.
+    return id(info.operation), path, qs.model, variables, _joins(qs)
+
+
+def _plan_of(before: QuerySet, after: QuerySet, operation: OperationDefinitionNode) -> Plan | None:
+    """The optimizer's work as a select_related() and an only() call, if that is all it was."""
+    if after is before:
+        return Plan(operation, None, None)
+    only, defer = after.query.deferred_loading
+    if (before.query.deferred_loading != (frozenset(), True) or defer or not only
+            or after._prefetch_related_lookups != before._prefetch_related_lookups
+            or after.query.annotations.keys() != before.query.annotations.keys()
+            or after.query.select_related is True):
+        return None
+    return Plan(operation, _joins(after) or (), tuple(sorted(only)))
+
+
+def _joins(qs: QuerySet) -> tuple[str, ...] | bool:
+    select_related = qs.query.select_related
+    return tuple(_paths(select_related)) if isinstance(select_related, dict) else select_related
+
+
+def _paths(select_related: dict, prefix: str = ""):
+    for name, nested in select_related.items():
+        yield prefix + name
+        yield from _paths(nested, prefix + name + LOOKUP_SEP)
