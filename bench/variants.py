@@ -19,7 +19,7 @@ from strawberry.schema.schema import validate_document
 from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
-from graphql_api.extensions import IntrospectionForStaff, MaskUnexpectedErrors
+from graphql_api.extensions import MaskUnexpectedErrors, StaffOnlyIntrospection
 from graphql_api.mutations import Mutation
 from graphql_api.queries import Query
 from graphql_api.scalars import SCALARS
@@ -35,7 +35,8 @@ PRODUCT = {
     "tokens": lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
     "parser_cache": lambda: ParserCache(maxsize=256),
     "validation_cache": lambda: ValidationCache(maxsize=256),
-    "introspection": IntrospectionForStaff,
+    # Then an on_execute check of its own; now a validation rule in the product's RequestRules.
+    "introspection": lambda: AddValidationRules([StaffOnlyIntrospection]),
     "optimizer": DjangoOptimizerExtension,
     "mask_errors": MaskUnexpectedErrors,
 }

@@ -1,8 +1,9 @@
-"""Schema extensions: who may introspect, and what an unexpected error shows."""
+"""Schema extensions: what a document may be, and what an unexpected error shows."""
 import logging
+from collections.abc import Sequence
 
 from django.db import InterfaceError, OperationalError
-from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode
+from graphql import ASTValidationRule, FieldNode, GraphQLError, ValidationRule
 from strawberry.extensions import MaskErrors, SchemaExtension
 
 from ledger.errors import LedgerError
@@ -11,30 +12,35 @@ logger = logging.getLogger("graphql_api")
 INTROSPECTION_FIELDS = {"__schema", "__type"}
 
 
-class IntrospectionForStaff(SchemaExtension):
-    """With DEBUG off only staff (GraphiQL) may introspect; the bot's queries are known.
+class RequestRules(SchemaExtension):
+    """What a document may be, per request: the size limits, and introspection for staff only.
 
-    Checked per request on the parsed document, after the shared validation
-    cache, so a cached validation result can never let a non-staff caller through.
+    Validation rules rather than checks of their own, so the shared validation cache serves them:
+    its key holds the rules, so a document validated for staff is never reused for the bot.
+    One hook for what Strawberry's MaxTokensLimiter and AddValidationRules do in two: Strawberry
+    builds a context manager for every hook of every extension on every request.
     """
 
-    def on_execute(self):
-        context = self.execution_context.context
-        if not context.may_introspect and _asks_for_introspection(self.execution_context.graphql_document):
-            self.execution_context.result = ExecutionResult(data=None, errors=[GraphQLError(
-                "Introspection is only for staff.", extensions={"code": "FORBIDDEN"})])
+    def __init__(self, *, max_tokens: int, limit_rules: Sequence[type[ASTValidationRule]]):
+        self.max_tokens = max_tokens
+        self.rules = tuple(limit_rules)
+        self.rules_without_introspection = (*self.rules, StaffOnlyIntrospection)
+
+    def on_operation(self):
+        execution_context = self.execution_context
+        execution_context.parse_options["max_tokens"] = self.max_tokens
+        may_introspect = execution_context.context.may_introspect
+        execution_context.validation_rules += self.rules if may_introspect else self.rules_without_introspection
         yield
 
 
-def _asks_for_introspection(document) -> bool:
-    if document is None:
-        return False
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            for selection in definition.selection_set.selections:
-                if getattr(getattr(selection, "name", None), "value", None) in INTROSPECTION_FIELDS:
-                    return True
-    return False
+class StaffOnlyIntrospection(ValidationRule):
+    """With DEBUG off only staff (GraphiQL) may introspect; the bot's queries are known."""
+
+    def enter_field(self, node: FieldNode, *_args) -> None:
+        if node.name.value in INTROSPECTION_FIELDS:
+            self.report_error(GraphQLError("Introspection is only for staff.", node,
+                                           extensions={"code": "FORBIDDEN"}))
 
 
 class MaskUnexpectedErrors(MaskErrors):

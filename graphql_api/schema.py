@@ -1,11 +1,9 @@
 from strawberry import Schema
-from strawberry.extensions import (
-    AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from graphql_api.execution import LeafShortcutExecutionContext
-from graphql_api.extensions import IntrospectionForStaff, MaskUnexpectedErrors
+from graphql_api.extensions import MaskUnexpectedErrors, RequestRules
 from graphql_api.mutations import Mutation
 from graphql_api.optimizer import PlannedOptimizer
 from graphql_api.queries import Query
@@ -31,12 +29,10 @@ schema = Schema(
     # Factories: a fresh extension per request; the caches' LRU stores are shared by Strawberry.
     extensions=[
         # Limits first: a refused document costs no execution.
-        lambda: AddValidationRules(LIMIT_RULES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: RequestRules(max_tokens=MAX_TOKENS, limit_rules=LIMIT_RULES),
         # The bot sends a handful of documents over and over: parse and validate each once.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        IntrospectionForStaff,
         PlannedOptimizer,
         MaskUnexpectedErrors,
     ],

@@ -2,7 +2,6 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
-from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from strawberry.django.views import GraphQLView
 
@@ -17,8 +16,13 @@ def forbidden() -> JsonResponse:
     }]}, status=403)
 
 
-@method_decorator(csrf_exempt, name="dispatch")  # CSRF is enforced below, for cookie sessions only
 class LedgerGraphQLView(GraphQLView):
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # CSRF is enforced in dispatch, for cookie sessions only. Exempted here, once, rather than
+        # with method_decorator, which wraps dispatch again on every request.
+        return csrf_exempt(super().as_view(**initkwargs))
+
     def dispatch(self, request, *args, **kwargs):
         caller = authenticate(request)
         request.caller = caller
