@@ -259,6 +259,7 @@ def test_token_limit(api):
 
 def test_introspection_only_for_staff_when_debug_is_off(api, client, django_user_model):
     assert "only for staff" in refusal(api, "{ __schema { queryType { name } } }")
+    assert "only for staff" in refusal(api, "{ ...F } fragment F on Query { __type(name: \"User\") { name } }")
     client.force_login(django_user_model.objects.create_user("boss", password="pw", is_staff=True))
     staff = Api(client, token=None)
     assert staff("{ __schema { queryType { name } } }")["__schema"]["queryType"]["name"] == "Query"
