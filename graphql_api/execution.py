@@ -13,15 +13,16 @@ a value the scalar refuses), takes graphql-core's own path, so errors keep their
 messages and locations.
 
 Skipping the middleware is only correct when no middleware acts on leaf values.
-Strawberry turns each extension that implements `resolve` into middleware; the
-only one this schema has is the optimizer, which acts on querysets alone. Any
-other one switches the short path off for the request.
+Strawberry turns each extension that implements `resolve` into middleware. This
+schema has none (graphql_api.optimizer leaves the optimizer's hook out), and the
+optimizer's own hook would be harmless, as it acts on querysets alone; any other
+one switches the short path off for the request.
 """
 from functools import cache
 from typing import Any, NamedTuple
 
-from graphql.execution.collect_fields import GroupedFieldSet
 from graphql import GraphQLObjectType, GraphQLSchema, Undefined, get_nullable_type, is_leaf_type, is_non_null_type
+from graphql.execution.collect_fields import GroupedFieldSet
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
