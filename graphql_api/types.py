@@ -55,44 +55,36 @@ class PaymentMethodType:
     rate_to_base: Decimal = column(description="One unit of currency in MVR.")
 
 
-@strawberry_django.type(models.Deposit, name="Deposit", field_cls=ColumnField)
-class DepositType:
-    id: auto
+@strawberry_django.interface(models.MoneyRequest, name="MoneyRequest", field_cls=ColumnField,
+                             description="What deposits and withdrawals share: a request an admin decides once.")
+class MoneyRequestType:
+    id: strawberry.ID  # the abstract model has no id field to infer it from
     user: UserType = strawberry_django.field(field_name="player")
+    method: str = related_column("method__code", description="The payment method's code, e.g. BML or USDT.")
     amount: auto
     currency: auto
-    amount_base: Decimal | None = column(description="Set at approval, in MVR.")
-    rate_to_base: auto
     account_name: auto
-    proof: str = column(description="Telegram file id of the slip, or a USDT TXID.")
     pppoker_id: auto
     status: RequestStatus
     created_at: auto
     decided_at: auto
     decided_by: str | None
     rejection_reason: auto
-    spins_granted: auto
     legacy_ref: auto
-    method: str = related_column("method__code", description="The payment method's code, e.g. BML or USDT.")
+
+
+@strawberry_django.type(models.Deposit, name="Deposit", field_cls=ColumnField)
+class DepositType(MoneyRequestType):
+    amount_base: Decimal | None = column(description="Set at approval, in MVR.")
+    rate_to_base: auto
+    proof: str = column(description="Telegram file id of the slip, or a USDT TXID.")
+    spins_granted: auto
 
 
 @strawberry_django.type(models.Withdrawal, name="Withdrawal", field_cls=ColumnField)
-class WithdrawalType:
-    id: auto
-    user: UserType = strawberry_django.field(field_name="player")
-    amount: auto
-    currency: auto
+class WithdrawalType(MoneyRequestType):
     amount_base: Decimal = column(description="In MVR, at the rate of the request.")
-    account_name: auto
     account_number: auto
-    pppoker_id: auto
-    status: RequestStatus
-    created_at: auto
-    decided_at: auto
-    decided_by: str | None
-    rejection_reason: auto
-    legacy_ref: auto
-    method: str = related_column("method__code", description="The payment method's code, e.g. BML or USDT.")
 
 
 @strawberry_django.type(models.Spin, name="Spin", field_cls=ColumnField)
