@@ -203,6 +203,10 @@ class LedgerApi:
         data = (await self.execute("Withdrawal", id=str(withdrawal_id)))["withdrawal"]
         return Withdrawal.from_json(data) if data else None
 
+    async def spin(self, spin_id: int) -> Spin | None:
+        data = (await self.execute("Spin", id=str(spin_id)))["spin"]
+        return Spin.from_json(data) if data else None
+
     async def approve_withdrawal(self, withdrawal_id: int, actor: int) -> Withdrawal:
         return Withdrawal.from_json(await self.mutate("ApproveWithdrawal", "approveWithdrawal",
                                                       id=str(withdrawal_id), actor=actor))

@@ -86,7 +86,7 @@ def spin_choices(available: int, nonce: str) -> InlineKeyboardMarkup:
 
 KIND_LETTERS = {"deposit": "d", "withdrawal": "w", "spin": "s"}
 LETTER_KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
-# Spin buttons carry the player too: the backend has no spin(id) query to find the player from.
+# Spin buttons carry the player too: after a decision the bot redraws the player's batch of wins.
 DECIDE_PATTERN = re.compile(r"^([dw]):a:(\d+)$|^(s):a:(\d+):(\d+)$")
 REJECT_PATTERN = re.compile(r"^([dw]):r:(\d+)$|^(s):r:(\d+):(\d+)$")
 APPROVE_ALL_PATTERN = re.compile(r"^sa:(\d+)$")

@@ -377,6 +377,10 @@ def test_25_spins_with_the_buttons_one_summary_and_approve_all(w):
     for admin, copy in ((w.admin_a, copy_a), (w.admin_b, copy_b)):
         assert decided(admin, copy, "Approved", after=mark).text.count("by @ben") == len(approved)
 
+    # A stale press on a win that is already decided: told who decided it (the bot asks spin(id)).
+    mark = w.admin_a.press(copy_a, f"s:a:{approved[0]['id']}:{player.id}")
+    assert wait_answer(w, mark) == "Already approved by @ben (%d)" % ADMIN_B
+
 
 def test_admin_pending_list_and_stats(w):
     player = w.new_player("Fatima")

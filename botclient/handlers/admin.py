@@ -41,13 +41,10 @@ def _plain_refusal(refusal: BackendRefusal) -> str:
     return f"{sentence} ({refusal.message})" if refusal.message else sentence
 
 
-async def _status(context: BotContext, kind: str, request_id: int, player_id: int | None):
+async def _status(context: BotContext, kind: str, request_id: int):
     """(status, decided_by) of a request as the backend has it now."""
-    if kind == "spin":
-        _, wins = await context.board.player_wins(player_id, [request_id])
-        spin = next((s for s in wins if s.id == request_id), None)
-        return (spin.status, spin.decided_by) if spin else ("UNKNOWN", None)
-    request = await (context.api.deposit(request_id) if kind == "deposit" else context.api.withdrawal(request_id))
+    lookup = {"deposit": context.api.deposit, "withdrawal": context.api.withdrawal, "spin": context.api.spin}[kind]
+    request = await lookup(request_id)
     return (request.status, request.decided_by) if request else ("UNKNOWN", None)
 
 
@@ -86,7 +83,7 @@ async def approve(update: Update, context: BotContext):
         return
     except BackendRefusal as refusal:
         if refusal.code == "ALREADY_DECIDED":
-            toast = texts.already_decided(*await _status(context, kind, request_id, player_id))
+            toast = texts.already_decided(*await _status(context, kind, request_id))
         else:
             toast = _plain_refusal(refusal)
     await answer(query, toast)
@@ -121,7 +118,7 @@ async def ask_reason(update: Update, context: BotContext):
     kind, request_id, player_id = keyboards.parse_decision(keyboards.REJECT_PATTERN.match(query.data))
     if not await _is_admin(update, context):
         return END
-    status, decided_by = await _status(context, kind, request_id, player_id)
+    status, decided_by = await _status(context, kind, request_id)
     if status not in ("PENDING", "UNKNOWN"):
         await answer(query, texts.already_decided(status, decided_by))
         await _redraw(context, kind, request_id, player_id, _here(update), _shown_spins(update))
@@ -151,7 +148,7 @@ async def got_reason(update: Update, context: BotContext):
         if refusal.code != "ALREADY_DECIDED":
             await reply(update, texts.esc(_plain_refusal(refusal)) + "\nSend another reason, or /cancel.")
             return None
-        status, decided_by = await _status(context, kind, request_id, job["player"])
+        status, decided_by = await _status(context, kind, request_id)
         await reply(update, texts.esc(texts.already_decided(status, decided_by)))
     else:
         await reply(update, f"❌ {kind.title()} #{request_id} rejected.")
