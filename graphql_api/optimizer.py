@@ -10,7 +10,7 @@ that needs more than those two calls (prefetches, annotations, a queryset that a
 
 The extension's `resolve` hook is left out. strawberry-django fields hand their querysets to the
 optimizer themselves; the hook is for plain Strawberry resolvers that return querysets, which this
-schema does not have (tests/test_api_execution.py checks), and any extension with a `resolve`
+schema does not have (tests/test_api_optimizer.py checks), and any extension with a `resolve`
 hook makes graphql-core run every field of every row through middleware.
 """
 import json
@@ -36,6 +36,7 @@ class Plan(NamedTuple):
 
 class PlannedOptimizer(DjangoOptimizerExtension):
     resolve = SchemaExtension.resolve
+    # Shared by the requests of a process; two requests racing on a key only plan it twice.
     plans: dict[tuple, Plan] = {}
 
     def optimize(self, qs: QuerySet | BaseManager, info: Any, *, store: Any = None) -> QuerySet:
@@ -65,7 +66,9 @@ class PlannedOptimizer(DjangoOptimizerExtension):
 
 def _plan_key(qs: QuerySet, info: Any) -> tuple:
     path = tuple(key for key in info.path.as_list() if isinstance(key, str))
-    variables = json.dumps(info.variable_values, sort_keys=True, default=str)
+    # graphql-core's own resolve info holds a VariableValues; Strawberry's, the coerced dict.
+    variables = json.dumps(getattr(info.variable_values, "coerced", info.variable_values), sort_keys=True,
+                           default=str)
     # The resolver's own joins change what the optimizer adds; they are part of the key too.
     return id(info.operation), path, qs.model, variables, _joins(qs)
 

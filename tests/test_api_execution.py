@@ -10,9 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 import strawberry
-from django.db import transaction
 from django.test import RequestFactory
-from graphql import GraphQLObjectType, GraphQLUnionType, get_named_type, is_leaf_type, is_non_null_type
+from graphql import GraphQLUnionType, get_named_type, is_leaf_type, is_non_null_type
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
