@@ -79,7 +79,7 @@ class Query:
     @strawberry.field(description="Totals of [from, to) for admins; amounts in MVR.")
     def stats(self, from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
               to: datetime | None = None) -> Stats:
-        return Stats.from_stats(selectors.stats(start=from_, end=to), from_, to)
+        return selectors.stats(start=from_, end=to)
 
     @strawberry_django.field(description="The bot's notification feed: events after `after`, or after the "
                                          "acknowledged position when `after` is null.")

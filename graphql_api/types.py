@@ -144,6 +144,9 @@ class CurrencyTotal:
 
 @strawberry.type(description="One period; amounts in MVR unless per currency.")
 class Stats:
+    """Resolved from ledger.selectors.Stats itself; only its per-currency dicts need a shape of their own."""
+    start: datetime | None
+    end: datetime | None
     deposits_approved: int
     deposits_approved_base: Decimal
     withdrawals_approved: int
@@ -151,27 +154,18 @@ class Stats:
     spins_used: int
     chips_won: int
     chips_approved: int
-    deposits_by_currency: list[CurrencyTotal]
-    withdrawals_by_currency: list[CurrencyTotal]
-    start: datetime | None
-    end: datetime | None
 
-    @classmethod
-    def from_stats(cls, stats: selectors.Stats, start: datetime | None, end: datetime | None) -> "Stats":
-        return cls(
-            deposits_approved=stats.deposits_approved,
-            deposits_approved_base=stats.deposits_approved_base,
-            withdrawals_approved=stats.withdrawals_approved,
-            withdrawals_approved_base=stats.withdrawals_approved_base,
-            spins_used=stats.spins_used,
-            chips_won=stats.chips_won,
-            chips_approved=stats.chips_approved,
-            deposits_by_currency=[CurrencyTotal(currency=c, amount=a) for c, a in stats.deposits_by_currency.items()],
-            withdrawals_by_currency=[CurrencyTotal(currency=c, amount=a)
-                                     for c, a in stats.withdrawals_by_currency.items()],
-            start=start,
-            end=end,
-        )
+    @strawberry.field
+    def deposits_by_currency(self: selectors.Stats) -> list[CurrencyTotal]:
+        return _currency_totals(self.deposits_by_currency)
+
+    @strawberry.field
+    def withdrawals_by_currency(self: selectors.Stats) -> list[CurrencyTotal]:
+        return _currency_totals(self.withdrawals_by_currency)
+
+
+def _currency_totals(totals: dict[str, Decimal]) -> list[CurrencyTotal]:
+    return [CurrencyTotal(currency=currency, amount=amount) for currency, amount in totals.items()]
 
 
 @strawberry_django.type(models.AdminMessage, name="AdminMessage",

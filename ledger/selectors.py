@@ -126,6 +126,9 @@ def prize_table() -> list[PrizeOdds]:
 
 @dataclass(frozen=True)
 class Stats:
+    """Totals of the period [start, end); None leaves that side open."""
+    start: datetime | None
+    end: datetime | None
     deposits_approved: int
     deposits_approved_base: Decimal
     withdrawals_approved: int
@@ -161,6 +164,8 @@ def stats(*, start: datetime | None = None, end: datetime | None = None) -> Stat
                 .annotate(total=Sum(f"{field}__amount")).order_by(f"{field}__currency"))
         by_currency[field] = {row[f"{field}__currency"]: row["total"].quantize(cents) for row in rows}
     return Stats(
+        start=start,
+        end=end,
         deposits_approved=totals["deposits"],
         deposits_approved_base=totals["deposits_base"].quantize(cents),
         withdrawals_approved=totals["withdrawals"],
