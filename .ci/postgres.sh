@@ -9,11 +9,12 @@ pg_bin() {
 }
 
 pg_install() {
-    # A registry hiccup must not cost the whole CI run: try a few times before giving up.
-    local attempt
+    # A registry hiccup, or another apt holding the dpkg lock (a machine may still be running its
+    # start-up installs), must not cost the whole CI run: wait for the lock, and try a few times.
+    local attempt apt=(apt-get -o DPkg::Lock::Timeout=180 -qq)
     for attempt in 1 2 3 4; do
-        apt-get update -qq || echo "apt-get update failed (attempt $attempt)" >&2
-        if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; then
+        "${apt[@]}" update || echo "apt-get update failed (attempt $attempt)" >&2
+        if DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y postgresql >/dev/null; then
             return 0
         fi
         echo "apt-get install postgresql failed (attempt $attempt)" >&2
