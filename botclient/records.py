@@ -85,14 +85,14 @@ class PaymentMethod:
                    rate_to_base=_decimal(data["rateToBase"]))
 
 
-@dataclass(frozen=True)
-class Deposit:
+@dataclass(frozen=True, kw_only=True)
+class MoneyRequest:
+    """What deposits and withdrawals share, as the backend's MoneyRequest interface does."""
     id: int
     amount: Decimal
     method: str
     currency: str
     account_name: str
-    proof: str
     pppoker_id: str
     status: str
     user: Person
@@ -101,43 +101,33 @@ class Deposit:
     decided_at: datetime | None = None
     decided_by: str | None = None
     rejection_reason: str = ""
+
+    @staticmethod
+    def shared_fields(data: dict) -> dict:
+        return dict(id=int(data["id"]), amount=_decimal(data["amount"]), method=data["method"],
+                    currency=data["currency"], account_name=data["accountName"], pppoker_id=data["pppokerId"],
+                    status=data["status"], user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
+                    amount_base=_decimal(data.get("amountBase")), decided_at=_time(data.get("decidedAt")),
+                    decided_by=data.get("decidedBy"), rejection_reason=data.get("rejectionReason") or "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deposit(MoneyRequest):
+    proof: str
     spins_granted: int = 0
 
     @classmethod
     def from_json(cls, data: dict) -> Deposit:
-        return cls(id=int(data["id"]), amount=_decimal(data["amount"]), method=data["method"],
-                   currency=data["currency"], account_name=data["accountName"], proof=data["proof"],
-                   pppoker_id=data["pppokerId"], status=data["status"], user=Person.from_json(data["user"]),
-                   created_at=_time(data.get("createdAt")), amount_base=_decimal(data.get("amountBase")),
-                   decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
-                   rejection_reason=data.get("rejectionReason") or "", spins_granted=data.get("spinsGranted") or 0)
+        return cls(**cls.shared_fields(data), proof=data["proof"], spins_granted=data.get("spinsGranted") or 0)
 
 
-@dataclass(frozen=True)
-class Withdrawal:
-    id: int
-    amount: Decimal
-    method: str
-    currency: str
-    account_name: str
+@dataclass(frozen=True, kw_only=True)
+class Withdrawal(MoneyRequest):
     account_number: str
-    pppoker_id: str
-    status: str
-    user: Person
-    created_at: datetime | None = None
-    amount_base: Decimal | None = None
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    rejection_reason: str = ""
 
     @classmethod
     def from_json(cls, data: dict) -> Withdrawal:
-        return cls(id=int(data["id"]), amount=_decimal(data["amount"]), method=data["method"],
-                   currency=data["currency"], account_name=data["accountName"],
-                   account_number=data["accountNumber"], pppoker_id=data["pppokerId"], status=data["status"],
-                   user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
-                   amount_base=_decimal(data.get("amountBase")), decided_at=_time(data.get("decidedAt")),
-                   decided_by=data.get("decidedBy"), rejection_reason=data.get("rejectionReason") or "")
+        return cls(**cls.shared_fields(data), account_number=data["accountNumber"])
 
 
 @dataclass(frozen=True)
