@@ -58,20 +58,6 @@ def spin_account_dict(account) -> dict:
     }
 
 
-def user_dict(player, admin_ids) -> dict:
-    return {
-        "telegram_id": player.telegram_id,
-        "username": player.username,
-        "first_name": player.first_name,
-        "last_name": player.last_name,
-        "pppoker_id": player.pppoker_id,
-        "account_name": player.account_name,
-        "created_at": player.created_at,
-        "is_admin": player.telegram_id in admin_ids,
-        "spin_account": spin_account_dict(player.spin_account),
-    }
-
-
 def deposit_user_dict(player) -> dict:
     return {
         "telegram_id": player.telegram_id,
@@ -80,6 +66,15 @@ def deposit_user_dict(player) -> dict:
         "last_name": player.last_name,
         "pppoker_id": player.pppoker_id,
         "account_name": player.account_name,
+    }
+
+
+def user_dict(player, admin_ids) -> dict:
+    return {
+        **deposit_user_dict(player),
+        "created_at": player.created_at,
+        "is_admin": player.telegram_id in admin_ids,
+        "spin_account": spin_account_dict(player.spin_account),
     }
 
 
