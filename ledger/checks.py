@@ -23,6 +23,11 @@ def clean_amount(value: Any, *, field: str = "amount") -> Decimal:
     return amount.quantize(CENT)
 
 
+def amount_in_base(amount: Decimal, rate_to_base: Decimal) -> Decimal:
+    """An amount in a method's currency, in MVR to the cent: the one conversion every path uses."""
+    return (amount * rate_to_base).quantize(CENT)
+
+
 def clean_text(value: str | None, *, field: str, max_length: int, label: str) -> str:
     text = " ".join((value or "").split())
     if not text:

@@ -40,7 +40,7 @@ from django.db import IntegrityError, transaction
 
 from ledger.actors import Actor
 from ledger.errors import DuplicatePending, Invalid
-from ledger.checks import CENT, MAX_AMOUNT, clean_pppoker_id
+from ledger.checks import CENT, MAX_AMOUNT, amount_in_base, clean_pppoker_id
 from ledger.services import payout_name_fix
 from ledger.models import (
     MAX_BIGINT, Deposit, JournalEntry, JournalKind, PaymentMethod, Player, RequestStatus, RewardStatus, Spin,
@@ -212,7 +212,7 @@ def legacy_deposit_create(*, player: Player, method: PaymentMethod, amount: Deci
     approved = status == RequestStatus.APPROVED
     with transaction.atomic():
         player.refresh_from_db(fields=["account_name"])  # an earlier deposit may have fixed it
-        amount_base = (amount * method.rate_to_base).quantize(CENT) if approved else None
+        amount_base = amount_in_base(amount, method.rate_to_base) if approved else None
         deposit = _create_request(
             Deposit, player=player, status=status, label="deposit", method=method, amount=amount,
             currency=method.currency, rate_to_base=method.rate_to_base if approved else None,
@@ -244,7 +244,7 @@ def legacy_withdrawal_create(*, player: Player, method: PaymentMethod, amount: D
         withdrawal = _create_request(
             Withdrawal, player=player, status=status, label="withdrawal", method=method, amount=amount,
             currency=method.currency, rate_to_base=method.rate_to_base,
-            amount_base=(amount * method.rate_to_base).quantize(CENT),
+            amount_base=amount_in_base(amount, method.rate_to_base),
             account_name=account_name or player.account_name, account_number=account_number,
             pppoker_id=pppoker_id, legacy_ref=legacy_ref, created_at=created_at, decided_at=decided_at,
             decided_by=decided_by, rejection_reason=rejection_reason)

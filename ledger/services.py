@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ledger.actors import Actor
-from ledger.checks import CENT, clean_amount, clean_pppoker_id, clean_telegram_id, clean_text
+from ledger.checks import amount_in_base, clean_amount, clean_pppoker_id, clean_telegram_id, clean_text
 from ledger.errors import (
     AccountNameMismatch, AlreadyDecided, BelowMinimum, DuplicatePending, IdempotencyConflict,
     InsufficientSpins, Invalid, NotFound,
@@ -213,7 +213,7 @@ def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Dep
         method = deposit.method
         deposit.currency = method.currency
         deposit.rate_to_base = method.rate_to_base
-        deposit.amount_base = (deposit.amount * method.rate_to_base).quantize(CENT)
+        deposit.amount_base = amount_in_base(deposit.amount, method.rate_to_base)
         deposit.spins_granted = spins_for_amount(deposit.amount_base)
         _decide(deposit, status=RequestStatus.APPROVED, actor=actor)
         deposit.save()
@@ -276,7 +276,7 @@ def _withdrawal_create(*, telegram_id, amount, method, account_number, pppoker_i
                                    label="The account number or wallet"),
         pppoker_id=clean_pppoker_id(pppoker_id),
     )
-    withdrawal.amount_base = (withdrawal.amount * payment_method.rate_to_base).quantize(CENT)
+    withdrawal.amount_base = amount_in_base(withdrawal.amount, payment_method.rate_to_base)
     minimum = settings.WITHDRAWAL_MIN_MVR
     if withdrawal.amount_base < minimum:
         raise BelowMinimum(f"The minimum withdrawal is {minimum} MVR; this is {withdrawal.amount_base} MVR.",
