@@ -1,9 +1,31 @@
-"""Typed refusals of the ledger. Each carries one code of the API contract, so the
-API maps them one to one and the bot can turn each into a sentence."""
+"""Typed refusals of the ledger. Each carries one `ErrorCode`, so the API maps them one to one and
+the bot can turn each into a sentence of its own (in the player's language)."""
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every code the API can answer: the one list, exported to the schema as enum ErrorCode."""
+
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID = "INVALID"
+    DUPLICATE_PENDING = "DUPLICATE_PENDING"
+    ALREADY_DECIDED = "ALREADY_DECIDED"
+    INSUFFICIENT_SPINS = "INSUFFICIENT_SPINS"
+    BELOW_MINIMUM = "BELOW_MINIMUM"
+    ACCOUNT_NAME_MISMATCH = "ACCOUNT_NAME_MISMATCH"
+    IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
+    # Not a refusal of the ledger: the database went away mid-request; retrying is safe.
+    UNAVAILABLE = "UNAVAILABLE"
+    COUNTER_CLOSED = "COUNTER_CLOSED"
+    CREDIT_OPEN = "CREDIT_OPEN"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    # Not a refusal of the ledger: the API's throttle; retry after the time it gives.
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 class LedgerError(Exception):
-    code = "INVALID"
+    code = ErrorCode.INVALID
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
@@ -12,36 +34,36 @@ class LedgerError(Exception):
 
 
 class Forbidden(LedgerError):
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
 
 
 class NotFound(LedgerError):
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
 
 
 class Invalid(LedgerError):
-    code = "INVALID"
+    code = ErrorCode.INVALID
 
 
 class DuplicatePending(LedgerError):
-    code = "DUPLICATE_PENDING"
+    code = ErrorCode.DUPLICATE_PENDING
 
 
 class AlreadyDecided(LedgerError):
-    code = "ALREADY_DECIDED"
+    code = ErrorCode.ALREADY_DECIDED
 
 
 class InsufficientSpins(LedgerError):
-    code = "INSUFFICIENT_SPINS"
+    code = ErrorCode.INSUFFICIENT_SPINS
 
 
 class BelowMinimum(LedgerError):
-    code = "BELOW_MINIMUM"
+    code = ErrorCode.BELOW_MINIMUM
 
 
 class AccountNameMismatch(LedgerError):
-    code = "ACCOUNT_NAME_MISMATCH"
+    code = ErrorCode.ACCOUNT_NAME_MISMATCH
 
 
 class IdempotencyConflict(LedgerError):
-    code = "IDEMPOTENCY_CONFLICT"
+    code = ErrorCode.IDEMPOTENCY_CONFLICT

@@ -40,8 +40,8 @@ from django.db import IntegrityError, transaction
 
 from ledger.actors import Actor
 from ledger.errors import DuplicatePending, Invalid
-from ledger.checks import CENT, MAX_AMOUNT, amount_in_base, clean_pppoker_id
-from ledger.services import payout_name_fix
+from ledger.validators import CENT, MAX_AMOUNT, amount_in_base, clean_pppoker_id
+from ledger.services import payout_name_set_once
 from ledger.models import (
     MAX_BIGINT, Deposit, JournalEntry, JournalKind, PaymentMethod, Player, RequestStatus, RewardStatus, Spin,
     SpinAccount, Withdrawal,
@@ -226,7 +226,7 @@ def legacy_deposit_create(*, player: Player, method: PaymentMethod, amount: Deci
             account.save()
             JournalEntry.objects.create(kind=JournalKind.DEPOSIT_APPROVED, player=player, deposit=deposit,
                                         amount_base=amount_base, spins=0, actor=actor.label, note=note)
-            payout_name_fix(player_id=player.pk, name=account_name)
+            payout_name_set_once(player_id=player.pk, name=account_name)
         return deposit
 
 

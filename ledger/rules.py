@@ -5,8 +5,10 @@ is not above its amount in MVR. Prize weights are out of their own total, so
 the published odds are exactly what `secrets` draws from.
 """
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import accumulate
 
 # (threshold in MVR, spins granted)
 SPIN_TIERS: tuple[tuple[int, int], ...] = (
@@ -55,3 +57,13 @@ def spins_for_amount(amount_base: Decimal) -> int:
 def winnable_prizes() -> tuple[Prize, ...]:
     """Prizes that can actually come out of a draw: the published odds show no others."""
     return tuple(prize for prize in PRIZES if prize.weight > 0)
+
+
+def draw(prizes: tuple[Prize, ...], random_below: Callable[[int], int]) -> Prize:
+    """The prize a uniform number below the prizes' total weight falls on.
+
+    `random_below(n)` returns 0 <= x < n; the ledger passes `secrets.randbelow`, tests a fixed
+    sequence, so the mapping from numbers to prizes is tested exactly and the source apart.
+    """
+    bounds = list(accumulate(prize.weight for prize in prizes))
+    return prizes[bisect_right(bounds, random_below(bounds[-1]))]

@@ -3,12 +3,15 @@ stays within five standard deviations of its published probability."""
 import math
 from collections import Counter
 
+import pytest
+
 from ledger.selectors import prize_table
 from ledger.services import draw_prize
 
 DRAWS = 1_000_000
 
 
+@pytest.mark.slow
 def test_each_prize_frequency_matches_its_published_odds():
     counts = Counter(draw_prize().label for _ in range(DRAWS))
     table = prize_table()

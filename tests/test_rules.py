@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.rules import PRIZES, SPIN_TIERS, spins_for_amount, winnable_prizes
+from ledger.rules import PRIZES, SPIN_TIERS, Prize, draw, spins_for_amount, winnable_prizes
 from ledger.selectors import prize_table
 
 
@@ -34,3 +34,29 @@ def test_a_prize_that_cannot_be_won_is_not_published(monkeypatch):
     from ledger import rules
     monkeypatch.setattr(rules, "PRIZES", rules.PRIZES + (rules.Prize("1000 Chips", 1000, 0),))
     assert "1000 Chips" not in [row.label for row in prize_table()]
+
+
+class FixedNumbers:
+    """A random source that answers the numbers it was given, and remembers what it was asked."""
+
+    def __init__(self, *numbers: int):
+        self.numbers, self.asked = list(numbers), []
+
+    def __call__(self, below: int) -> int:
+        self.asked.append(below)
+        return self.numbers.pop(0)
+
+
+@pytest.mark.parametrize("number, label", [
+    (0, "Try Again!"), (82_488, "Try Again!"), (82_489, "10 Chips"), (92_488, "10 Chips"), (92_489, "20 Chips"),
+    (97_489, "50 Chips"), (99_489, "100 Chips"), (99_989, "250 Chips"), (99_998, "250 Chips"), (99_999, "500 Chips"),
+])
+def test_the_draw_maps_each_number_to_the_prize_whose_running_weight_covers_it(number, label):
+    source = FixedNumbers(number)
+    assert draw(winnable_prizes(), source).label == label
+    assert source.asked == [100_000]  # uniform over the whole table, nothing else
+
+
+def test_the_draw_never_lands_on_a_prize_of_weight_zero():
+    prizes = (Prize("A", 1, 3), Prize("never", 5, 0), Prize("B", 2, 1))
+    assert [draw(prizes, FixedNumbers(n)).label for n in range(4)] == ["A", "A", "A", "B"]

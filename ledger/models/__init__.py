@@ -1,0 +1,21 @@
+"""The ledger's data and the constraints the database itself enforces.
+
+Business rules live in `ledger.services`; what must hold even against a buggy or
+concurrent caller (one pending request per player, spins never negative,
+positive amounts) is a database constraint here. Mirrored rows carry a
+`version` that every change increments, so the Sheets mirror can tell which
+rows changed since it last wrote them without a boolean flag that a concurrent
+change could clear.
+"""
+from ledger.models.base import MAX_BIGINT, RequestStatus, RewardStatus
+from ledger.models.journal import JournalEntry, JournalKind
+from ledger.models.outbox import Event, IdempotencyRecord
+from ledger.models.payments import PaymentMethod
+from ledger.models.players import Admin, Player
+from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
+from ledger.models.spins import Spin, SpinAccount
+
+__all__ = [
+    "MAX_BIGINT", "Admin", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "MoneyRequest",
+    "PaymentMethod", "Player", "RequestStatus", "RewardStatus", "Spin", "SpinAccount", "Withdrawal",
+]

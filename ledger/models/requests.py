@@ -1,0 +1,73 @@
+"""Money requests: deposits and withdrawals, each decided by an admin exactly once."""
+from django.db import models
+from django.db.models import Q
+
+from ledger.models.base import RequestStatus
+from ledger.models.payments import PaymentMethod
+from ledger.models.players import Player
+
+
+class MoneyRequest(models.Model):
+    """What deposits and withdrawals share: a player's request an admin decides once."""
+
+    player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="%(class)ss")
+    method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=8)
+    account_name = models.CharField(max_length=128)
+    pppoker_id = models.CharField(max_length=32)
+    status = models.CharField(max_length=8, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=128, blank=True, default="")
+    rejection_reason = models.CharField(max_length=500, blank=True, default="")
+    # The legacy sheet's request id (DEP2025…, WDW…): not unique, kept for reference only.
+    legacy_ref = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    version = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["player"], condition=Q(status="PENDING"), name="one_pending_%(class)s_per_player"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="%(class)s_amount_positive"),
+            models.CheckConstraint(condition=Q(status__in=RequestStatus.values), name="%(class)s_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="%(class)s_status_created"),
+            models.Index(fields=["player", "-created_at"], name="%(class)s_player_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name.title()} #{self.pk} {self.amount} {self.currency} ({self.status})"
+
+
+class Deposit(MoneyRequest):
+    # Recorded at approval: the rate then in force and the amount in MVR.
+    rate_to_base = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    amount_base = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    proof = models.CharField(max_length=256)  # Telegram file id of the slip, or a USDT TXID
+    spins_granted = models.PositiveIntegerField(default=0)
+
+    class Meta(MoneyRequest.Meta):
+        constraints = [
+            *MoneyRequest.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(amount_base__isnull=True) | Q(amount_base__gt=0), name="deposit_amount_base_positive"
+            ),
+        ]
+
+
+class Withdrawal(MoneyRequest):
+    # Fixed at creation: the minimum is checked in MVR then.
+    rate_to_base = models.DecimalField(max_digits=12, decimal_places=4)
+    amount_base = models.DecimalField(max_digits=16, decimal_places=2)
+    account_number = models.CharField(max_length=128)
+
+    class Meta(MoneyRequest.Meta):
+        constraints = [
+            *MoneyRequest.Meta.constraints,
+            models.CheckConstraint(condition=Q(amount_base__gt=0), name="withdrawal_amount_base_positive"),
+        ]

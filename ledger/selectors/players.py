@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from ledger.models import Admin, PaymentMethod, Player
+from ledger.validators import clean_search
+
+
+def _added_admin_ids() -> QuerySet:
+    return Admin.objects.filter(is_active=True).values_list("telegram_id", flat=True)
+
+
+def is_admin(telegram_id: int) -> bool:
+    """An admin is named in ADMIN_USER_ID or is an active row of the admins table."""
+    return telegram_id in settings.ADMIN_USER_IDS or _added_admin_ids().filter(telegram_id=telegram_id).exists()
+
+
+def admin_telegram_ids() -> list[int]:
+    """Every active admin, environment list first (the first is the super admin)."""
+    ids = list(settings.ADMIN_USER_IDS)
+    return ids + [tid for tid in _added_admin_ids() if tid not in ids]
+
+
+def super_admin_id() -> int | None:
+    return settings.ADMIN_USER_IDS[0] if settings.ADMIN_USER_IDS else None
+
+
+def player_get(*, telegram_id: int) -> Player | None:
+    return Player.objects.select_related("spin_account").filter(telegram_id=telegram_id).first()
+
+
+def player_list(*, search: str | None = None) -> QuerySet[Player]:
+    players = Player.objects.select_related("spin_account").order_by("id")
+    search = clean_search(search)
+    if search:
+        condition = (Q(username__icontains=search) | Q(first_name__icontains=search)
+                     | Q(last_name__icontains=search) | Q(pppoker_id=search) | Q(account_name__icontains=search))
+        if search.isascii() and search.isdigit() and len(search) <= 19:
+            condition |= Q(telegram_id=int(search))
+        players = players.filter(condition)
+    return players
+
+
+def payment_methods_active() -> QuerySet[PaymentMethod]:
+    return PaymentMethod.objects.filter(is_active=True).order_by("sort_order", "code")

@@ -1,0 +1,62 @@
+"""What every service does the same way: find and lock what it decides on, decide, announce.
+
+Locks are always taken in the order request -> spin account -> spin rows, so two services never
+wait on each other in a cycle.
+"""
+from typing import Any
+
+from django.db.models import Model
+from django.utils import timezone
+
+from ledger.actors import Actor
+from ledger.errors import AlreadyDecided, Invalid, NotFound
+from ledger.models import Event, PaymentMethod, Player, RequestStatus, SpinAccount
+from ledger.signals import notify_changed
+from ledger.validators import clean_telegram_id, clean_text, parse_row_id
+
+
+def player_for(telegram_id: Any) -> Player:
+    player = Player.objects.filter(telegram_id=clean_telegram_id(telegram_id)).first()
+    if player is None:
+        raise NotFound(f"No player with Telegram id {telegram_id}; send /start first.", field="telegramId")
+    return player
+
+
+def active_method(code: str) -> PaymentMethod:
+    code = clean_text(code, field="method", max_length=16, label="The payment method")
+    method = PaymentMethod.objects.filter(code__iexact=code, is_active=True).first()
+    if method is None:
+        raise Invalid(f"{code!r} is not an active payment method.", field="method")
+    return method
+
+
+def locked(model: type[Model], pk: Any, label: str):
+    row_id = parse_row_id(pk, label=label)
+    try:
+        return model.objects.select_for_update(of=("self",)).select_related("player").get(pk=row_id)
+    except model.DoesNotExist:
+        raise NotFound(f"No {label} with id {row_id}.", field="id") from None
+
+
+def locked_account(player_id: int) -> SpinAccount:
+    return SpinAccount.objects.select_for_update().get(player_id=player_id)
+
+
+def ensure_pending(request, label: str) -> None:
+    if request.status != RequestStatus.PENDING:
+        by = f" by {request.decided_by}" if request.decided_by else ""
+        raise AlreadyDecided(f"This {label} was already {request.status.lower()}{by}.")
+
+
+def decide(request, *, status: str, actor: Actor, reason: str = "") -> None:
+    request.status = status
+    request.decided_at = timezone.now()
+    request.decided_by = actor.label
+    request.rejection_reason = reason
+    request.version += 1  # safe: the row is locked
+
+
+def emit(kind: str, player: Player, **payload: Any) -> Event:
+    """The outbox event of a change, in the change's own transaction."""
+    notify_changed(kind)
+    return Event.objects.create(kind=kind, telegram_id=player.telegram_id, payload=payload)

@@ -1,0 +1,93 @@
+"""Withdrawals: a cash-out to the payout name, above the minimum, approved once or rejected."""
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from ledger.actors import Actor
+from ledger.errors import AccountNameMismatch, BelowMinimum, DuplicatePending
+from ledger.models import JournalEntry, JournalKind, RequestStatus, Withdrawal
+from ledger.services.common import active_method, decide, emit, ensure_pending, locked, locked_account, player_for
+from ledger.services.idempotency import idempotent
+from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_reason, clean_text
+
+DUPLICATE = "You already have a pending withdrawal; wait for it to be decided."
+
+
+def withdrawal_create(*, telegram_id: int, amount: Any, method: str, account_number: str, pppoker_id: str,
+                      idempotency_key: str | None = None) -> Withdrawal:
+    request = {"telegram_id": telegram_id, "amount": str(amount), "method": method,
+               "account_number": account_number, "pppoker_id": pppoker_id}
+    with transaction.atomic():
+        return idempotent(
+            operation="withdrawal_create", key=idempotency_key, request=request,
+            run=lambda: _withdrawal_create(telegram_id=telegram_id, amount=amount, method=method,
+                                           account_number=account_number, pppoker_id=pppoker_id),
+            dump=lambda withdrawal: {"id": withdrawal.pk},
+            load=lambda result: Withdrawal.objects.select_related("player", "method").get(pk=result["id"]),
+        )
+
+
+def _withdrawal_create(*, telegram_id, amount, method, account_number, pppoker_id) -> Withdrawal:
+    player = player_for(telegram_id)
+    payment_method = active_method(method)
+    withdrawal = Withdrawal(
+        player=player,
+        method=payment_method,
+        amount=clean_amount(amount),
+        currency=payment_method.currency,
+        rate_to_base=payment_method.rate_to_base,
+        account_number=clean_text(account_number, field="accountNumber", max_length=128,
+                                   label="The account number or wallet"),
+        pppoker_id=clean_pppoker_id(pppoker_id),
+    )
+    withdrawal.amount_base = amount_in_base(withdrawal.amount, payment_method.rate_to_base)
+    minimum = settings.WITHDRAWAL_MIN_MVR
+    if withdrawal.amount_base < minimum:
+        raise BelowMinimum(f"The minimum withdrawal is {minimum} MVR; this is {withdrawal.amount_base} MVR.",
+                           field="amount")
+    if not player.account_name:
+        raise AccountNameMismatch(
+            "Withdrawals are paid only to the name of your first approved deposit, and you have none yet.")
+    withdrawal.account_name = player.account_name
+    if Withdrawal.objects.filter(player=player, status=RequestStatus.PENDING).exists():
+        raise DuplicatePending(DUPLICATE)
+    try:
+        with transaction.atomic():
+            withdrawal.save()
+    except IntegrityError:
+        raise DuplicatePending(DUPLICATE) from None
+    emit("withdrawal.created", player, withdrawal_id=withdrawal.pk, amount=str(withdrawal.amount),
+         currency=withdrawal.currency, method=payment_method.code)
+    return withdrawal
+
+
+def withdrawal_approve(*, withdrawal_id: int, actor: Actor) -> Withdrawal:
+    with transaction.atomic():
+        withdrawal = locked(Withdrawal, withdrawal_id, "withdrawal")
+        ensure_pending(withdrawal, "withdrawal")
+        decide(withdrawal, status=RequestStatus.APPROVED, actor=actor)
+        withdrawal.save()
+        account = locked_account(withdrawal.player_id)
+        account.total_withdrawn_base += withdrawal.amount_base
+        account.version += 1
+        account.save()
+        JournalEntry.objects.create(
+            kind=JournalKind.WITHDRAWAL_APPROVED, player_id=withdrawal.player_id, withdrawal=withdrawal,
+            amount_base=withdrawal.amount_base, actor=actor.label)
+        emit("withdrawal.approved", withdrawal.player, withdrawal_id=withdrawal.pk,
+             amount=str(withdrawal.amount), currency=withdrawal.currency, decided_by=actor.label)
+        return withdrawal
+
+
+def withdrawal_reject(*, withdrawal_id: int, actor: Actor, reason: str) -> Withdrawal:
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        withdrawal = locked(Withdrawal, withdrawal_id, "withdrawal")
+        ensure_pending(withdrawal, "withdrawal")
+        decide(withdrawal, status=RequestStatus.REJECTED, actor=actor, reason=reason)
+        withdrawal.save()
+        emit("withdrawal.rejected", withdrawal.player, withdrawal_id=withdrawal.pk,
+             amount=str(withdrawal.amount), currency=withdrawal.currency, reason=reason,
+             decided_by=actor.label)
+        return withdrawal

@@ -1,0 +1,145 @@
+"""What a valid value is, said once for every path into the ledger (API, Django admin, import).
+
+Each `clean_*` takes what a caller sent, refuses it with a typed `Invalid` (or `NotFound` for an
+id that cannot exist) naming the field, and returns the value the ledger stores. Nothing is cut,
+rounded or guessed: an input that is not exactly valid is refused, so nobody's data changes
+silently. Numbers are read here only, from their text, in plain ASCII notation: `1e400`,
+Arabic-Indic digits or thirty-digit integers never reach arithmetic or the database.
+"""
+import re
+import unicodedata
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ledger.errors import Invalid, NotFound
+from ledger.models import MAX_BIGINT
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("999999999999.99")
+PPPOKER_ID_LENGTH = (3, 32)
+MAX_SEARCH_LENGTH = 64
+REASON_LENGTH = 500
+# Stored datetimes and period bounds stay inside years every database and time zone can hold.
+EARLIEST, LATEST = 2000, 2999
+
+_AMOUNT = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<decimals>[0-9]+))?")
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):  # bool is an int, but True is no amount or id
+        return ""
+    return str(value).strip()
+
+
+def clean_amount(value: Any, *, field: str = "amount") -> Decimal:
+    """A positive amount with at most two decimals, written in plain digits ("1500", "1,500.50")."""
+    match = _AMOUNT.fullmatch(_plain(value).replace(",", ""))
+    if not match:
+        raise Invalid(f"{_shown(value)} is not an amount.", field=field)
+    whole, decimals = match["whole"].lstrip("0"), (match["decimals"] or "").rstrip("0")
+    if len(decimals) > 2:
+        raise Invalid("The amount can have at most two decimals.", field=field)
+    if len(whole) > len(str(int(MAX_AMOUNT))):
+        raise Invalid("The amount is too large.", field=field)
+    amount = Decimal(f"{whole or 0}.{decimals or 0}").quantize(CENT)
+    if amount <= 0:
+        raise Invalid("The amount must be greater than zero.", field=field)
+    return amount
+
+
+def amount_in_base(amount: Decimal, rate_to_base: Decimal) -> Decimal:
+    """An amount in a method's currency, in MVR to the cent: the one conversion every path uses."""
+    return (amount * rate_to_base).quantize(CENT)
+
+
+def _refuse_control_characters(text: str, *, field: str, label: str) -> None:
+    # NUL breaks PostgreSQL text and other control characters hide what an admin reads.
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in text):
+        raise Invalid(f"{label} contains control characters.", field=field)
+
+
+def clean_text(value: str | None, *, field: str, max_length: int, label: str) -> str:
+    """Required text: runs of white space become one space; too long is refused, never cut."""
+    text = clean_optional_text(value, field=field, max_length=max_length, label=label)
+    if not text:
+        raise Invalid(f"{label} is required.", field=field)
+    return text
+
+
+def clean_optional_text(value: str | None, *, field: str, max_length: int, label: str) -> str:
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"{label} must be text.", field=field)
+    _refuse_control_characters((value or "").replace("\t", " ").replace("\n", " ").replace("\r", " "),
+                               field=field, label=label)
+    text = " ".join((value or "").split())
+    if len(text) > max_length:
+        raise Invalid(f"{label} is longer than {max_length} characters.", field=field)
+    return text
+
+
+def clean_reason(value: str | None) -> str:
+    """Why an admin rejected or cleared something; the player reads it."""
+    return clean_text(value, field="reason", max_length=REASON_LENGTH, label="A reason")
+
+
+def clean_pppoker_id(value: str | None) -> str:
+    pppoker_id = (value or "").strip() if isinstance(value, str) or value is None else _plain(value)
+    shortest, longest = PPPOKER_ID_LENGTH
+    if not (re.fullmatch(r"[0-9]+", pppoker_id) and shortest <= len(pppoker_id) <= longest):
+        raise Invalid(f"The PPPoker id must be digits only, at least {shortest}.", field="pppokerId")
+    return pppoker_id
+
+
+def clean_telegram_id(value: Any, *, field: str = "telegramId") -> int:
+    text = _plain(value)
+    if not _DIGITS.fullmatch(text) or not 0 < int(text) <= MAX_BIGINT:
+        raise Invalid(f"{_shown(value)} is not a Telegram id.", field=field)
+    return int(text)
+
+
+def parse_row_id(value: Any, *, label: str, field: str = "id") -> int:
+    """The id of a row that may exist; anything else is NotFound (no row can have it)."""
+    row_id = parse_id_or_none(value)
+    if row_id is None:
+        raise NotFound(f"No {label} with id {_shown(value)}.", field=field)
+    return row_id
+
+
+def parse_id_or_none(value: Any) -> int | None:
+    text = _plain(value)
+    if not _DIGITS.fullmatch(text) or not 0 < int(text) <= MAX_BIGINT:
+        return None
+    return int(text)
+
+
+def clean_position(value: Any, *, field: str) -> int:
+    """A position in an increasing id sequence (the event feed): 0 is before the first."""
+    text = _plain(value)
+    if not _DIGITS.fullmatch(text) or int(text) > MAX_BIGINT:
+        raise Invalid(f"{_shown(value)} is not an event id.", field=field)
+    return int(text)
+
+
+def clean_count(value: Any, *, field: str, maximum: int, label: str) -> int:
+    """A whole number from 1 to `maximum` (spins to spend or grant, items in one call)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+        raise Invalid(f"{label} must be between 1 and {maximum}.", field=field)
+    return value
+
+
+def clean_search(value: str | None) -> str:
+    text = clean_optional_text(value, field="search", max_length=MAX_SEARCH_LENGTH, label="The search")
+    return text.lstrip("@")
+
+
+def clean_moment(value: datetime | None, *, field: str) -> datetime | None:
+    if value is not None and not EARLIEST <= value.year <= LATEST:
+        raise Invalid(f"Dates must be between the years {EARLIEST} and {LATEST}.", field=field)
+    return value
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
