@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "strawberry_django",
     "huey.contrib.djhuey",
     "ledger",
+    "delivery",
     "graphql_api",
     "sync",
     "botclient",  # only for `manage.py run_bot`; the bot itself talks to the backend over GraphQL

@@ -8,7 +8,7 @@ from ledger import services
 from ledger.actors import staff_actor
 from ledger.errors import LedgerError
 from ledger.models import (
-    Admin, Deposit, Event, EventCursor, IdempotencyRecord, JournalEntry, PaymentMethod, Player, Spin,
+    Admin, Deposit, Event, IdempotencyRecord, JournalEntry, PaymentMethod, Player, Spin,
     SpinAccount, Withdrawal,
 )
 
@@ -146,5 +146,5 @@ class EventAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
 
 
-admin.site.register(EventCursor, ReadOnlyAdmin)
+
 admin.site.register(IdempotencyRecord, ReadOnlyAdmin)

@@ -292,16 +292,6 @@ def test_every_created_or_decided_request_writes_an_event(player, admin):
                      "withdrawal.rejected"]
 
 
-def test_event_feed_resumes_after_the_acknowledged_position(player):
-    deposit_for(PLAYER_ID)
-    ids = list(Event.objects.values_list("id", flat=True))
-    assert [e.id for e in selectors.events_after()] == ids
-    assert services.events_ack(up_to=ids[0]) == 1
-    assert [e.id for e in selectors.events_after()] == ids[1:]
-    assert services.events_ack(up_to=ids[0]) == 0  # a late ack never moves the cursor back
-    assert [e.id for e in selectors.events_after(after=0)] == ids
-
-
 def test_the_journal_cannot_be_rewritten_on_postgres(player, admin):
     from django.db import connection
     approved_deposit(PLAYER_ID, admin)
