@@ -259,8 +259,9 @@ class LedgerApi:
 
     # Admin tools.
 
-    async def stats(self, start: datetime, end: datetime) -> Stats:
-        return Stats.from_json((await self.execute("Stats", **{"from": _iso(start), "to": _iso(end)}))["stats"])
+    async def stats(self, start: datetime, end: datetime, actor: int) -> Stats:
+        variables = {"from": _iso(start), "to": _iso(end), "actor": actor}
+        return Stats.from_json((await self.execute("Stats", **variables))["stats"])
 
     async def events(self, first: int = 50) -> list[Event]:
         return [Event.from_json(e) for e in (await self.execute("Events", after=None, first=first))["events"]]

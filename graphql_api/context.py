@@ -6,11 +6,14 @@ from strawberry.django.context import StrawberryDjangoContext
 
 from graphql_api.auth import Caller, CallerKind
 from ledger import selectors
+from ledger.actors import Actor
 
 
 @dataclass
 class LedgerContext(StrawberryDjangoContext):
     caller: Caller = None
+    # Set by graphql_api.permissions.IsAdmin for the admins-only field it guards.
+    actor: Actor | None = None
 
     @cached_property
     def admin_ids(self) -> frozenset[int]:

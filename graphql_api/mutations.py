@@ -6,13 +6,16 @@ import strawberry
 import strawberry_django
 
 from graphql_api.errors import LedgerErrors
+from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import DepositType, SpinAccountType, SpinBatch, SpinRewards, SpinType, UserType, WithdrawalType
+from delivery import services as delivery_services
 from ledger import services
 
 
-def mutation(**kwargs):
-    return strawberry_django.mutation(handle_django_errors=True, extensions=[LedgerErrors()], **kwargs)
+def mutation(*, admin: bool = False, description: str | None = None):
+    """A mutation answering its payload or OperationInfo; `admin=True` declares it admins-only."""
+    return strawberry_django.mutation(handle_django_errors=True, **declared(admin=admin, description=description))
 
 
 @strawberry.input
@@ -65,17 +68,15 @@ class Mutation:
                                        account_name=input.account_name, proof=input.proof,
                                        pppoker_id=input.pppoker_id, idempotency_key=input.idempotency_key)
 
-    @mutation(description="Admins only. `amount` corrects the deposited amount.")
+    @mutation(admin=True, description="`amount` corrects the deposited amount.")
     def approve_deposit(self, info: strawberry.Info, id: strawberry.ID, amount: Decimal | None = None,
                         actor_telegram_id: BigInt | None = None) -> DepositType:
-        actor = info.context.caller.actor(actor_telegram_id)
-        return services.deposit_approve(deposit_id=id, actor=actor, amount=amount)
+        return services.deposit_approve(deposit_id=id, actor=info.context.actor, amount=amount)
 
-    @mutation(description="Admins only.")
+    @mutation(admin=True)
     def reject_deposit(self, info: strawberry.Info, id: strawberry.ID, reason: str,
                        actor_telegram_id: BigInt | None = None) -> DepositType:
-        actor = info.context.caller.actor(actor_telegram_id)
-        return services.deposit_reject(deposit_id=id, actor=actor, reason=reason)
+        return services.deposit_reject(deposit_id=id, actor=info.context.actor, reason=reason)
 
     @mutation()
     def create_withdrawal(self, input: WithdrawalInput) -> WithdrawalType:
@@ -83,54 +84,51 @@ class Mutation:
                                           account_number=input.account_number, pppoker_id=input.pppoker_id,
                                           idempotency_key=input.idempotency_key)
 
-    @mutation(description="Admins only.")
+    @mutation(admin=True)
     def approve_withdrawal(self, info: strawberry.Info, id: strawberry.ID,
                            actor_telegram_id: BigInt | None = None) -> WithdrawalType:
-        actor = info.context.caller.actor(actor_telegram_id)
-        return services.withdrawal_approve(withdrawal_id=id, actor=actor)
+        return services.withdrawal_approve(withdrawal_id=id, actor=info.context.actor)
 
-    @mutation(description="Admins only.")
+    @mutation(admin=True)
     def reject_withdrawal(self, info: strawberry.Info, id: strawberry.ID, reason: str,
                           actor_telegram_id: BigInt | None = None) -> WithdrawalType:
-        actor = info.context.caller.actor(actor_telegram_id)
-        return services.withdrawal_reject(withdrawal_id=id, actor=actor, reason=reason)
+        return services.withdrawal_reject(withdrawal_id=id, actor=info.context.actor, reason=reason)
 
-    @mutation(description="Spends `count` spins (null: all available); the server draws every outcome.")
+    @mutation(description=f"Spends `count` spins (null: all available, at most {services.MAX_SPINS_PER_CALL} a "
+                          "call); the server draws every outcome.")
     def process_spin(self, telegram_id: BigInt, count: int | None = None,
                      idempotency_key: str | None = None) -> SpinBatch:
         batch = services.spins_process(telegram_id=telegram_id, count=count, idempotency_key=idempotency_key)
         return SpinBatch.from_batch(batch)
 
-    @mutation(description="Admins only.")
+    @mutation(admin=True)
     def approve_spin_reward(self, info: strawberry.Info, id: strawberry.ID,
                             actor_telegram_id: BigInt | None = None) -> SpinType:
-        actor = info.context.caller.actor(actor_telegram_id)
-        return services.spin_reward_approve(spin_id=id, actor=actor)
+        return services.spin_reward_approve(spin_id=id, actor=info.context.actor)
 
-    @mutation(description="Admins only.")
+    @mutation(admin=True)
     def reject_spin_reward(self, info: strawberry.Info, id: strawberry.ID, reason: str,
                            actor_telegram_id: BigInt | None = None) -> SpinType:
-        actor = info.context.caller.actor(actor_telegram_id)
-        return services.spin_reward_reject(spin_id=id, actor=actor, reason=reason)
+        return services.spin_reward_reject(spin_id=id, actor=info.context.actor, reason=reason)
 
-    @mutation(description="Admins only. Approves every pending win of one player.")
+    @mutation(admin=True, description="Approves every pending win of one player.")
     def approve_spin_rewards(self, info: strawberry.Info, telegram_id: BigInt,
                              actor_telegram_id: BigInt | None = None) -> SpinRewards:
-        actor = info.context.caller.actor(actor_telegram_id)
-        spins = services.spin_rewards_approve_all(telegram_id=telegram_id, actor=actor)
+        spins = services.spin_rewards_approve_all(telegram_id=telegram_id, actor=info.context.actor)
         return SpinRewards(spins=spins, chips=sum(spin.chips for spin in spins))
 
-    @mutation(description="Admins only. Gives spins by hand, with a reason.")
+    @mutation(admin=True, description="Gives spins by hand, with a reason.")
     def grant_spins(self, info: strawberry.Info, telegram_id: BigInt, spins: int, reason: str,
                     actor_telegram_id: BigInt | None = None) -> SpinAccountType:
-        actor = info.context.caller.actor(actor_telegram_id)
-        return services.spins_grant(telegram_id=telegram_id, spins=spins, reason=reason, actor=actor)
+        return services.spins_grant(telegram_id=telegram_id, spins=spins, reason=reason, actor=info.context.actor)
 
-    @strawberry.mutation(description="Acknowledges the event feed up to `upTo`; returns how many events that was.")
+    @strawberry.mutation(**declared(description="Acknowledges the event feed up to `upTo`; returns how many events that was. "
+                                     "An id past the newest event is refused (INVALID)."))
     def ack_events(self, up_to: strawberry.ID) -> int:
-        return services.events_ack(up_to=up_to)
+        return delivery_services.events_ack(up_to=up_to)
 
-    @strawberry.mutation(description="Records where the bot showed a request (kind: deposit, withdrawal or spin).")
+    @strawberry.mutation(**declared(description="Records where the bot showed a request (kind: deposit, withdrawal or spin); "
+                                     "NOT_FOUND for a request that does not exist."))
     def record_admin_messages(self, kind: str, request_id: strawberry.ID, messages: list[AdminMessageInput]) -> int:
-        return services.admin_messages_record(request_kind=kind, request_id=request_id,
+        return delivery_services.admin_messages_record(request_kind=kind, request_id=request_id,
                                               messages=[(m.chat_id, m.message_id) for m in messages])

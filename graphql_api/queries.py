@@ -5,11 +5,14 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 
+from graphql_api.errors import ErrorCode
+from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
     AdminMessageType, DepositType, EventType, PaymentMethodType, Prize, RequestStatus, RewardStatus, SpinAccountType, SpinType,
     Stats, UserType, WithdrawalType,
 )
+from delivery import selectors as delivery_selectors
 from ledger import selectors
 from ledger.selectors import page
 
@@ -20,7 +23,7 @@ class Query:
     def user(self, telegram_id: BigInt) -> UserType | None:
         return selectors.player_get(telegram_id=telegram_id)
 
-    @strawberry_django.field
+    @strawberry_django.field(**declared())
     def users(self, first: int = 50, offset: int = 0, search: str | None = None) -> list[UserType]:
         return page(selectors.player_list(search=search), first=first, offset=offset)
 
@@ -76,15 +79,19 @@ class Query:
         return [Prize(label=row.label, chips=row.chips, probability=row.probability)
                 for row in selectors.prize_table()]
 
-    @strawberry.field(description="Totals of [from, to) for admins; amounts in MVR.")
+    @strawberry.field(**declared(admin=True, description="Totals of [from, to); amounts in MVR."))
     def stats(self, from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
-              to: datetime | None = None) -> Stats:
+              to: datetime | None = None, actor_telegram_id: BigInt | None = None) -> Stats:
         return selectors.stats(start=from_, end=to)
 
-    @strawberry_django.field(description="The bot's notification feed: events after `after`, or after the "
-                                         "acknowledged position when `after` is null.")
+    @strawberry_django.field(**declared(description="The bot's notification feed: events after `after`, or after "
+                                                     "the acknowledged position when `after` is null."))
     def events(self, after: strawberry.ID | None = None, first: int = 100) -> list[EventType]:
-        return page(selectors.events_after(after=int(after) if after is not None else None), first=first)
+        return page(delivery_selectors.events_after(after=after), first=first)
+
+    @strawberry.field(description="Every code the API can answer, for clients to check theirs against.")
+    def error_codes(self) -> list[ErrorCode]:
+        return list(ErrorCode)
 
     @strawberry.field(description="Telegram ids of every active admin; the first is the super admin.")
     def admin_ids(self) -> list[BigInt]:
@@ -92,6 +99,4 @@ class Query:
 
     @strawberry_django.field(description="Where the bot showed request `requestId` of `kind` to admins.")
     def admin_messages(self, kind: str, request_id: strawberry.ID) -> list[AdminMessageType]:
-        if not (str(request_id).isascii() and str(request_id).isdigit()):
-            return []
-        return selectors.admin_messages(request_kind=kind, request_id=int(request_id))
+        return delivery_selectors.admin_messages(request_kind=kind, request_id=request_id)

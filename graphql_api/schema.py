@@ -1,3 +1,6 @@
+import logging
+
+from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -9,6 +12,7 @@ from graphql_api.optimizer import PlannedOptimizer
 from graphql_api.queries import Query
 from graphql_api.scalars import SCALARS
 
+logger = logging.getLogger("graphql_api")
 MAX_DEPTH = 8
 MAX_ALIASES = 20
 MAX_TOKENS = 2_000
@@ -21,7 +25,18 @@ LIMIT_RULES = [
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 ]
 
-schema = Schema(
+class LedgerSchema(Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        """Refusals and invalid documents are the client's business: one line each, no traceback.
+        Crashes were logged with their traceback where they were masked (MaskUnexpectedErrors)."""
+        for error in errors:
+            if error.original_error is None or (error.extensions or {}).get("code"):
+                logger.info("graphql refused: %s (%s)", error.message, (error.extensions or {}).get("code", "-"))
+            else:
+                super().process_errors([error], execution_context)
+
+
+schema = LedgerSchema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(scalar_map=SCALARS),

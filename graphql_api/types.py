@@ -11,6 +11,7 @@ from strawberry import auto
 
 from graphql_api.fields import ColumnField, column, related_column
 from graphql_api.scalars import BigInt
+from delivery import models as delivery_models
 from ledger import models, selectors, services
 
 RequestStatus = strawberry.enum(models.RequestStatus, name="RequestStatus")
@@ -168,7 +169,7 @@ def _currency_totals(totals: dict[str, Decimal]) -> list[CurrencyTotal]:
     return [CurrencyTotal(currency=currency, amount=amount) for currency, amount in totals.items()]
 
 
-@strawberry_django.type(models.AdminMessage, name="AdminMessage",
+@strawberry_django.type(delivery_models.AdminMessage, name="AdminMessage",
                         description="Where the bot showed a request to an admin.")
 class AdminMessageType:
     chat_id: BigInt

@@ -204,12 +204,26 @@ def test_lists_filter_and_cap_at_100(api, player, admin):
 
 def test_stats_for_a_period(api, player, admin):
     approved_deposit(PLAYER_ID, admin, amount="100", method="USD")
-    stats = api("""{ stats(from: "2000-01-01T00:00:00+00:00") { depositsApproved depositsApprovedBase
-        depositsByCurrency { currency amount } spinsUsed } }""")["stats"]
+    stats = api("""{ stats(from: "2000-01-01T00:00:00+00:00", actorTelegramId: %d) { depositsApproved
+        depositsApprovedBase depositsByCurrency { currency amount } spinsUsed } }""" % ADMIN_ID)["stats"]
     assert stats == {"depositsApproved": 1, "depositsApprovedBase": "1540.00",
                      "depositsByCurrency": [{"currency": "USD", "amount": "100.00"}], "spinsUsed": 0}
-    empty = api('{ stats(to: "2000-01-01T00:00:00+00:00") { depositsApproved } }')["stats"]
+    empty = api('{ stats(to: "2000-01-01T00:00:00+00:00", actorTelegramId: %d) { depositsApproved } }'
+                % ADMIN_ID)["stats"]
     assert empty == {"depositsApproved": 0}
+
+
+@pytest.mark.parametrize("actor", ["", ", actorTelegramId: %d" % PLAYER_ID])
+def test_stats_are_for_admins_only(api, player, actor):
+    body = api.raw("{ stats%s { depositsApproved } }" % (f"({actor.lstrip(', ')})" if actor else "")).json()
+    assert body["data"] is None
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["FORBIDDEN"]
+
+
+def test_stats_for_a_staff_session(client, admin_user, player):
+    client.force_login(admin_user)
+    body = client.post("/graphql/", {"query": "{ stats { depositsApproved } }"}, content_type="application/json").json()
+    assert body == {"data": {"stats": {"depositsApproved": 0}}}
 
 
 def test_event_feed_and_ack(api, player):

@@ -20,7 +20,7 @@ from graphql_api.context import LedgerContext
 from graphql_api.execution import LeafShortcutExecutionContext
 from graphql_api.schema import schema
 from ledger import services
-from tests.conftest import approved_deposit, deposit_for
+from tests.conftest import ADMIN_ID, approved_deposit, deposit_for
 
 REFERENCE = strawberry.Schema(query=schema.query, mutation=schema.mutation, config=schema.config,
                               extensions=schema.extensions,
@@ -76,7 +76,7 @@ BY_ID = {"deposit": "deposits", "withdrawal": "withdrawals", "spin": "spinHistor
 def read_documents(telegram_id: int) -> dict[str, str]:
     """One document per root field of Query, selecting everything two levels deep."""
     arguments = {"user": f"(telegramId: {telegram_id})", "spinAccount": f"(telegramId: {telegram_id})",
-                 "adminMessages": '(kind: "deposit", requestId: "1")'}
+                 "adminMessages": '(kind: "deposit", requestId: "1")', "stats": f"(actorTelegramId: {ADMIN_ID})"}
     for name, list_name in BY_ID.items():
         rows = json.loads(execute(schema, "{ %s(first: 1) { id } }" % list_name))["data"][list_name]
         arguments[name] = "(id: %s)" % json.dumps(rows[0]["id"])

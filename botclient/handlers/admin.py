@@ -251,7 +251,7 @@ async def stats(update: Update, context: BotContext):
             return
     tz = context.config.tz
     start, end = period_bounds(period, datetime.now(tz))
-    data = await context.api.stats(start, end)
+    data = await context.api.stats(start, end, actor=update.effective_user.id)
     await reply(update, texts.stats(period, start, end, data, tz))
 
 
