@@ -28,7 +28,8 @@ class AdminMessage(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["request_kind", "request_id", "chat_id"], name="admin_message_unique"),
+            models.UniqueConstraint(fields=["request_kind", "request_id", "chat_id"],
+                                    name="delivery_admin_message_unique"),
         ]
 
     def __str__(self) -> str:

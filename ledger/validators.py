@@ -108,7 +108,7 @@ def parse_row_id(value: Any, *, label: str, field: str = "id") -> int:
 
 
 def parse_id_or_none(value: Any) -> int | None:
-    text = _plain(value)
+    text = "" if isinstance(value, bool) else str(value)  # exactly the digits: " 1" is not row 1
     if not _DIGITS.fullmatch(text) or not 0 < int(text) <= MAX_BIGINT:
         return None
     return int(text)
