@@ -157,6 +157,8 @@ if not DEBUG:
 API_TOKEN = os.environ.get("API_TOKEN", "")
 ADMIN_USER_IDS = [int(item) for item in env_list("ADMIN_USER_ID")]
 WITHDRAWAL_MIN_MVR = Decimal(os.environ.get("WITHDRAWAL_MIN_MVR", "200"))
+# What one approved spin chip costs the club, in MVR, in the report's net figure.
+CHIP_VALUE_MVR = Decimal(os.environ.get("CHIP_VALUE_MVR", "1"))
 
 # --- Task queue ---------------------------------------------------------------
 

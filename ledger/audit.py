@@ -9,10 +9,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from ledger.models import (
-    Deposit, JournalEntry, JournalKind, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
+    DailyTotal, Deposit, JournalEntry, JournalKind, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 
 ZERO = Decimal("0")
@@ -55,6 +56,44 @@ def _recorded_totals() -> dict[int, dict]:
     return totals
 
 
+DAILY_FIGURES = ("deposits", "deposits_amount", "deposits_base", "withdrawals", "withdrawals_amount",
+                 "withdrawals_base", "chips_approved")
+
+
+def _journal_days() -> dict[tuple, dict]:
+    """The journal's report figures per club-local day and method, computed in SQL."""
+    day = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+    figures: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(DAILY_FIGURES, 0))
+    for kind, relation, prefix in ((JournalKind.DEPOSIT_APPROVED, "deposit", "deposits"),
+                                   (JournalKind.WITHDRAWAL_APPROVED, "withdrawal", "withdrawals")):
+        rows = (JournalEntry.objects.filter(kind=kind).annotate(day=day)
+                .values("day", f"{relation}__method__code")
+                .annotate(n=Count("id"), amount=Sum(f"{relation}__amount"), base=Sum("amount_base")).order_by())
+        for row in rows:
+            key = (row["day"], row[f"{relation}__method__code"])
+            figures[key].update({prefix: row["n"], f"{prefix}_amount": row["amount"],
+                                 f"{prefix}_base": row["base"]})
+    for row in (JournalEntry.objects.filter(kind=JournalKind.REWARD_APPROVED).annotate(day=day).values("day")
+                .annotate(chips=Sum("chips")).order_by()):
+        figures[(row["day"], "")]["chips_approved"] = row["chips"]
+    return figures
+
+
+def daily_total_discrepancies() -> list[str]:
+    """Days whose kept totals (DailyTotal, what reports read) differ from the journal."""
+    journal = _journal_days()
+    kept = {(row["day"], row["method"]): row for row in DailyTotal.objects.values("day", "method", *DAILY_FIGURES)}
+    problems = []
+    for key in sorted(set(journal) | set(kept), key=lambda key: (key[0], key[1])):
+        expected = journal.get(key, dict.fromkeys(DAILY_FIGURES, 0))
+        have = kept.get(key, dict.fromkeys(DAILY_FIGURES, 0))
+        for name in DAILY_FIGURES:
+            if have[name] != expected[name]:
+                problems.append(f"day {key[0]} {key[1] or '(no method)'}: {name} is {have[name]} in the daily "
+                                f"totals, journal says {expected[name]}")
+    return problems
+
+
 def ledger_discrepancies() -> list[str]:
     """Every total that does not equal the sum of the journal, as readable lines."""
     journal = _journal_totals()
@@ -78,4 +117,4 @@ def ledger_discrepancies() -> list[str]:
             if value != expected[name]:
                 problems.append(f"player {player_id}: {name} is {value} in the {source}, "
                                 f"journal says {expected[name]}")
-    return problems
+    return problems + daily_total_discrepancies()

@@ -41,7 +41,7 @@ from django.db import IntegrityError, transaction
 from ledger.actors import Actor
 from ledger.errors import DuplicatePending, Invalid
 from ledger.validators import CENT, MAX_AMOUNT, amount_in_base, clean_pppoker_id
-from ledger.services import payout_name_set_once
+from ledger.services import journal, payout_name_set_once
 from ledger.models import (
     MAX_BIGINT, Deposit, JournalEntry, JournalKind, PaymentMethod, Player, RequestStatus, RewardStatus, Spin,
     SpinAccount, Withdrawal,
@@ -185,8 +185,8 @@ def legacy_opening_balance(*, player: Player, spins: int, actor: Actor, note: st
         if JournalEntry.objects.filter(player=player, kind=JournalKind.SPINS_OPENING).exists():
             raise Invalid(f"player {player.telegram_id} already has an opening balance")
         if spins:
-            JournalEntry.objects.create(kind=JournalKind.SPINS_OPENING, player=player, spins=spins,
-                                        actor=actor.label, note=note)
+            journal.record(JournalEntry(kind=JournalKind.SPINS_OPENING, player=player, spins=spins,
+                                        actor=actor.label, note=note))
             account.available_spins += spins
         if last_spin_at and (account.last_spin_at is None or last_spin_at > account.last_spin_at):
             account.last_spin_at = last_spin_at
@@ -224,8 +224,8 @@ def legacy_deposit_create(*, player: Player, method: PaymentMethod, amount: Deci
             account.total_deposit_base += amount_base
             account.version += 1
             account.save()
-            JournalEntry.objects.create(kind=JournalKind.DEPOSIT_APPROVED, player=player, deposit=deposit,
-                                        amount_base=amount_base, spins=0, actor=actor.label, note=note)
+            journal.record(JournalEntry(kind=JournalKind.DEPOSIT_APPROVED, player=player, deposit=deposit,
+                                        amount_base=amount_base, spins=0, actor=actor.label, note=note))
             payout_name_set_once(player_id=player.pk, name=account_name)
         return deposit
 
@@ -253,8 +253,8 @@ def legacy_withdrawal_create(*, player: Player, method: PaymentMethod, amount: D
             account.total_withdrawn_base += withdrawal.amount_base
             account.version += 1
             account.save()
-            JournalEntry.objects.create(kind=JournalKind.WITHDRAWAL_APPROVED, player=player, withdrawal=withdrawal,
-                                        amount_base=withdrawal.amount_base, actor=actor.label, note=note)
+            journal.record(JournalEntry(kind=JournalKind.WITHDRAWAL_APPROVED, player=player, withdrawal=withdrawal,
+                                        amount_base=withdrawal.amount_base, actor=actor.label, note=note))
         return withdrawal
 
 
@@ -294,7 +294,7 @@ def legacy_spin_create(*, player: Player, prize: str, chips: int, status: str, c
         elif status == RewardStatus.REJECTED:
             entries.append(JournalEntry(kind=JournalKind.REWARD_REJECTED, player=player, spin=spin, chips=-chips,
                                         actor=actor.label, note=note))
-        JournalEntry.objects.bulk_create(entries)
+        journal.record(*entries)
         account.total_spins_used += 1
         account.total_chips_won += 0 if status == RewardStatus.REJECTED else chips
         if account.last_spin_at is None or created_at > account.last_spin_at:

@@ -16,6 +16,7 @@ from ledger.errors import Invalid, NotFound
 from ledger.models import MAX_BIGINT
 
 CENT = Decimal("0.01")
+RATE_STEP = Decimal("0.0001")
 MAX_AMOUNT = Decimal("999999999999.99")
 PPPOKER_ID_LENGTH = (3, 32)
 MAX_SEARCH_LENGTH = 64
@@ -77,6 +78,18 @@ def clean_optional_text(value: str | None, *, field: str, max_length: int, label
     if len(text) > max_length:
         raise Invalid(f"{label} is longer than {max_length} characters.", field=field)
     return text
+
+
+def clean_rate(value: Any) -> Decimal:
+    """A payment method's rate to MVR: positive, at most four decimals, in plain digits."""
+    match = _AMOUNT.fullmatch(_plain(value))
+    if not match or len((match["decimals"] or "").rstrip("0")) > 4 or len(match["whole"].lstrip("0")) > 8:
+        raise Invalid(f"{_shown(value)} is not a rate: a positive number with at most four decimals.",
+                      field="rateToBase")
+    rate = Decimal(match[0]).quantize(RATE_STEP)
+    if rate <= 0:
+        raise Invalid("A rate must be greater than zero.", field="rateToBase")
+    return rate
 
 
 def clean_reason(value: str | None) -> str:

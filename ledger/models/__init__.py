@@ -8,14 +8,16 @@ rows changed since it last wrote them without a boolean flag that a concurrent
 change could clear.
 """
 from ledger.models.base import MAX_BIGINT, RequestStatus, RewardStatus
+from ledger.models.config import ConfigChange
 from ledger.models.journal import JournalEntry, JournalKind
 from ledger.models.outbox import Event, IdempotencyRecord
 from ledger.models.payments import PaymentMethod
 from ledger.models.players import Admin, Player
 from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
+from ledger.models.rollups import DailyReport, DailyTotal
 from ledger.models.spins import Spin, SpinAccount
 
 __all__ = [
-    "MAX_BIGINT", "Admin", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "MoneyRequest",
+    "MAX_BIGINT", "Admin", "ConfigChange", "DailyReport", "DailyTotal", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "MoneyRequest",
     "PaymentMethod", "Player", "RequestStatus", "RewardStatus", "Spin", "SpinAccount", "Withdrawal",
 ]

@@ -44,6 +44,8 @@ class JournalEntry(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=JournalKind.values), name="journal_kind_valid"),
         ]
+        # Reports read the journal only for the partial first and last day of a period.
+        indexes = [models.Index(fields=["created_at"], name="journal_created")]
 
     def __str__(self) -> str:
         return f"{self.kind} player={self.player_id} spins={self.spins} chips={self.chips} base={self.amount_base}"

@@ -13,6 +13,7 @@ class PaymentMethod(models.Model):
     account_holder = models.CharField(max_length=128, blank=True, default="")
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["sort_order", "code"]

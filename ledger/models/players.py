@@ -30,6 +30,7 @@ class Admin(models.Model):
     name = models.CharField(max_length=128, blank=True, default="")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.CharField(max_length=128, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.telegram_id} {self.name}".strip()

@@ -2,14 +2,17 @@
 of rows; pending lists are oldest first (the queue), histories newest first."""
 from ledger.selectors.common import MAX_PAGE, by_id, page
 from ledger.selectors.players import (
-    admin_telegram_ids, is_admin, payment_methods_active, player_get, player_list, super_admin_id,
+    AdminEntry, admin_entry, admin_list, admin_telegram_ids, config_changes, is_admin, payment_methods_active, payment_methods_all, player_get,
+    player_list, super_admin_id,
 )
+from ledger.selectors.reports import MethodTotal, Period, Report, report, report_figures
 from ledger.selectors.requests import deposit_list, deposits_pending, withdrawal_list, withdrawals_pending
 from ledger.selectors.spins import PrizeOdds, prize_table, spin_account_get, spin_history, spin_rewards_pending
 from ledger.selectors.stats import Stats, stats
 
 __all__ = [
-    "MAX_PAGE", "PrizeOdds", "Stats", "admin_telegram_ids", "by_id", "deposit_list", "deposits_pending", "is_admin",
-    "page", "payment_methods_active", "player_get", "player_list", "prize_table", "spin_account_get",
+    "MAX_PAGE", "AdminEntry", "MethodTotal", "Period", "PrizeOdds", "Report", "Stats", "admin_entry", "admin_list",
+    "admin_telegram_ids", "config_changes", "by_id", "deposit_list", "deposits_pending", "is_admin",
+    "page", "payment_methods_active", "payment_methods_all", "player_get", "player_list", "prize_table", "report", "report_figures", "spin_account_get",
     "spin_history", "spin_rewards_pending", "stats", "super_admin_id", "withdrawal_list", "withdrawals_pending",
 ]

@@ -1,7 +1,10 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from ledger.models import Admin, PaymentMethod, Player
+from ledger.models import Admin, ConfigChange, PaymentMethod, Player
 from ledger.validators import clean_search
 
 
@@ -42,3 +45,35 @@ def player_list(*, search: str | None = None) -> QuerySet[Player]:
 
 def payment_methods_active() -> QuerySet[PaymentMethod]:
     return PaymentMethod.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+@dataclass(frozen=True)
+class AdminEntry:
+    telegram_id: int
+    username: str
+    is_super_admin: bool
+    from_environment: bool
+    added_by: str
+    added_at: datetime | None
+
+
+def admin_list() -> list[AdminEntry]:
+    """Every active admin, the environment's first (the first of those is the super admin)."""
+    added = {admin.telegram_id: admin for admin in Admin.objects.filter(is_active=True)}
+    ids = admin_telegram_ids()
+    usernames = dict(Player.objects.filter(telegram_id__in=ids).values_list("telegram_id", "username"))
+    return [admin_entry(tid, added.get(tid), username=usernames.get(tid, "")) for tid in ids]
+
+
+def admin_entry(telegram_id: int, added: Admin | None, *, username: str) -> AdminEntry:
+    return AdminEntry(telegram_id=telegram_id, username=username, is_super_admin=telegram_id == super_admin_id(),
+                      from_environment=telegram_id in settings.ADMIN_USER_IDS,
+                      added_by=added.added_by if added else "", added_at=added.created_at if added else None)
+
+
+def config_changes() -> QuerySet[ConfigChange]:
+    return ConfigChange.objects.order_by("-changed_at", "-id")
+
+
+def payment_methods_all() -> QuerySet[PaymentMethod]:
+    return PaymentMethod.objects.order_by("sort_order", "code")

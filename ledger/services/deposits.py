@@ -7,6 +7,7 @@ from ledger.actors import Actor
 from ledger.errors import DuplicatePending
 from ledger.models import Deposit, JournalEntry, JournalKind, RequestStatus
 from ledger.rules import spins_for_amount
+from ledger.services import journal
 from ledger.services.common import active_method, decide, emit, ensure_pending, locked, locked_account, player_for
 from ledger.services.idempotency import idempotent
 from ledger.services.players import payout_name_set_once
@@ -76,9 +77,9 @@ def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Dep
         account.total_deposit_base += deposit.amount_base
         account.version += 1
         account.save()
-        JournalEntry.objects.create(
+        journal.record(JournalEntry(
             kind=JournalKind.DEPOSIT_APPROVED, player_id=deposit.player_id, deposit=deposit,
-            amount_base=deposit.amount_base, spins=deposit.spins_granted, actor=actor.label)
+            amount_base=deposit.amount_base, spins=deposit.spins_granted, actor=actor.label))
         emit("deposit.approved", deposit.player, deposit_id=deposit.pk, amount=str(deposit.amount),
              currency=deposit.currency, amount_base=str(deposit.amount_base),
              spins_granted=deposit.spins_granted, decided_by=actor.label)

@@ -10,6 +10,7 @@ from ledger.actors import Actor
 from ledger.errors import AlreadyDecided, InsufficientSpins, NotFound
 from ledger.models import JournalEntry, JournalKind, RewardStatus, Spin, SpinAccount
 from ledger.rules import Prize, draw, winnable_prizes
+from ledger.services import journal
 from ledger.services.common import decide, emit, locked_account, player_for
 from ledger.services.idempotency import idempotent
 from ledger.signals import notify_changed
@@ -30,8 +31,8 @@ def spins_grant(*, telegram_id: int, spins: int, reason: str, actor: Actor) -> S
         account.available_spins += spins
         account.version += 1
         account.save()
-        JournalEntry.objects.create(kind=JournalKind.SPINS_GRANTED, player=player, spins=spins,
-                                    actor=actor.label, note=reason)
+        journal.record(JournalEntry(kind=JournalKind.SPINS_GRANTED, player=player, spins=spins,
+                                    actor=actor.label, note=reason))
         emit("spins.granted", player, spins=spins, reason=reason, decided_by=actor.label,
              available_spins=account.available_spins)
         return account
@@ -91,7 +92,7 @@ def _spins_process(*, telegram_id: int, count: int | None) -> SpinBatch:
     account.last_spin_at = now
     account.version += 1
     account.save()
-    JournalEntry.objects.bulk_create([
+    journal.record(*[
         JournalEntry(kind=JournalKind.SPIN_USED, player=player, spin=spin, spins=-1, chips=spin.chips)
         for spin in spins
     ])
@@ -145,7 +146,7 @@ def _approve_rewards(spins: list[Spin], account: SpinAccount, actor: Actor) -> N
     account.total_chips_approved += chips
     account.version += 1
     account.save()
-    JournalEntry.objects.bulk_create([
+    journal.record(*[
         JournalEntry(kind=JournalKind.REWARD_APPROVED, player_id=spin.player_id, spin=spin, chips=spin.chips,
                      actor=actor.label)
         for spin in spins
@@ -163,8 +164,8 @@ def spin_reward_reject(*, spin_id: int, actor: Actor, reason: str) -> Spin:
         account.total_chips_won -= spin.chips
         account.version += 1
         account.save()
-        JournalEntry.objects.create(kind=JournalKind.REWARD_REJECTED, player_id=spin.player_id, spin=spin,
-                                    chips=-spin.chips, actor=actor.label, note=reason)
+        journal.record(JournalEntry(kind=JournalKind.REWARD_REJECTED, player_id=spin.player_id, spin=spin,
+                                    chips=-spin.chips, actor=actor.label, note=reason))
         emit("spin.rejected", spin.player, spin_ids=[spin.pk], chips=spin.chips, reason=reason,
              decided_by=actor.label)
         return spin

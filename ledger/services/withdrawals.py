@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from ledger.actors import Actor
 from ledger.errors import AccountNameMismatch, BelowMinimum, DuplicatePending
 from ledger.models import JournalEntry, JournalKind, RequestStatus, Withdrawal
+from ledger.services import journal
 from ledger.services.common import active_method, decide, emit, ensure_pending, locked, locked_account, player_for
 from ledger.services.idempotency import idempotent
 from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_reason, clean_text
@@ -72,9 +73,9 @@ def withdrawal_approve(*, withdrawal_id: int, actor: Actor) -> Withdrawal:
         account.total_withdrawn_base += withdrawal.amount_base
         account.version += 1
         account.save()
-        JournalEntry.objects.create(
+        journal.record(JournalEntry(
             kind=JournalKind.WITHDRAWAL_APPROVED, player_id=withdrawal.player_id, withdrawal=withdrawal,
-            amount_base=withdrawal.amount_base, actor=actor.label)
+            amount_base=withdrawal.amount_base, actor=actor.label))
         emit("withdrawal.approved", withdrawal.player, withdrawal_id=withdrawal.pk,
              amount=str(withdrawal.amount), currency=withdrawal.currency, decided_by=actor.label)
         return withdrawal
