@@ -8,9 +8,9 @@ import strawberry_django
 from graphql_api.errors import LedgerErrors
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
-from graphql_api.types import DepositType, SpinAccountType, SpinBatch, SpinRewards, SpinType, UserType, WithdrawalType
+from graphql_api.types import AdminType, DepositType, PaymentMethodType, SpinAccountType, SpinBatch, SpinRewards, SpinType, UserType, WithdrawalType
 from delivery import services as delivery_services
-from ledger import services
+from ledger import selectors, services
 
 
 def mutation(*, admin: bool = False, description: str | None = None):
@@ -52,6 +52,15 @@ class WithdrawalInput:
 class AdminMessageInput:
     chat_id: BigInt
     message_id: BigInt
+
+
+@strawberry.input
+class PaymentMethodInput:
+    code: str
+    account_number: str | None = None
+    account_holder: str | None = None
+    rate_to_base: Decimal | None = None
+    is_active: bool | None = None
 
 
 @strawberry.type
@@ -122,6 +131,22 @@ class Mutation:
                     actor_telegram_id: BigInt | None = None) -> SpinAccountType:
         return services.spins_grant(telegram_id=telegram_id, spins=spins, reason=reason, actor=info.context.actor)
 
+    @mutation(admin=True, description="Changes the fields given; each change is recorded in configChanges.")
+    def update_payment_method(self, info: strawberry.Info, input: PaymentMethodInput,
+                              actor_telegram_id: BigInt | None = None) -> PaymentMethodType:
+        return services.payment_method_update(code=input.code, account_number=input.account_number,
+                                              account_holder=input.account_holder, rate_to_base=input.rate_to_base,
+                                              is_active=input.is_active, actor=info.context.actor)
+
+    @mutation(admin=True)
+    def add_admin(self, info: strawberry.Info, telegram_id: BigInt, actor_telegram_id: BigInt | None = None) -> AdminType:
+        return _admin(services.admin_add(telegram_id=telegram_id, actor=info.context.actor))
+
+    @mutation(admin=True, description="The super admin and ADMIN_USER_ID's admins cannot be removed here.")
+    def remove_admin(self, info: strawberry.Info, telegram_id: BigInt,
+                     actor_telegram_id: BigInt | None = None) -> AdminType:
+        return _admin(services.admin_remove(telegram_id=telegram_id, actor=info.context.actor))
+
     @strawberry.mutation(**declared(description="Acknowledges the event feed up to `upTo`; returns how many events that was. "
                                      "An id past the newest event is refused (INVALID)."))
     def ack_events(self, up_to: strawberry.ID) -> int:
@@ -132,3 +157,8 @@ class Mutation:
     def record_admin_messages(self, kind: str, request_id: strawberry.ID, messages: list[AdminMessageInput]) -> int:
         return delivery_services.admin_messages_record(request_kind=kind, request_id=request_id,
                                               messages=[(m.chat_id, m.message_id) for m in messages])
+
+
+def _admin(admin) -> AdminType:
+    player = selectors.player_get(telegram_id=admin.telegram_id)
+    return AdminType(**vars(selectors.admin_entry(admin.telegram_id, admin, username=player.username if player else "")))

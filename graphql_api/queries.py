@@ -9,7 +9,7 @@ from graphql_api.errors import ErrorCode
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminMessageType, DepositType, EventType, PaymentMethodType, Prize, RequestStatus, RewardStatus, SpinAccountType, SpinType,
+    AdminMessageType, AdminType, ConfigChangeType, ReportType, StatsPeriod, DepositType, EventType, PaymentMethodType, Prize, RequestStatus, RewardStatus, SpinAccountType, SpinType,
     Stats, UserType, WithdrawalType,
 )
 from delivery import selectors as delivery_selectors
@@ -27,9 +27,9 @@ class Query:
     def users(self, first: int = 50, offset: int = 0, search: str | None = None) -> list[UserType]:
         return page(selectors.player_list(search=search), first=first, offset=offset)
 
-    @strawberry_django.field
-    def payment_methods(self) -> list[PaymentMethodType]:
-        return selectors.payment_methods_active()
+    @strawberry_django.field(description="The active methods, or every method with `includeInactive`.")
+    def payment_methods(self, include_inactive: bool = False) -> list[PaymentMethodType]:
+        return selectors.payment_methods_all() if include_inactive else selectors.payment_methods_active()
 
     @strawberry_django.field
     def deposit(self, id: strawberry.ID) -> DepositType | None:
@@ -88,6 +88,22 @@ class Query:
                                                      "the acknowledged position when `after` is null."))
     def events(self, after: strawberry.ID | None = None, first: int = 100) -> list[EventType]:
         return page(delivery_selectors.events_after(after=after), first=first)
+
+    @strawberry.field(**declared(admin=True, description="Every admin; environment admins first, the first of "
+                                                         "them the super admin."))
+    def admins(self, actor_telegram_id: BigInt | None = None) -> list[AdminType]:
+        return selectors.admin_list()
+
+    @strawberry_django.field(**declared(admin=True, description="The settings' audit trail, newest first."))
+    def config_changes(self, first: int = 50, offset: int = 0,
+                       actor_telegram_id: BigInt | None = None) -> list[ConfigChangeType]:
+        return page(selectors.config_changes(), first=first, offset=offset)
+
+    @strawberry.field(**declared(admin=True, description="The club's figures for a period, or for [from, to)."))
+    def report(self, period: StatsPeriod | None = None,
+               from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+               to: datetime | None = None, actor_telegram_id: BigInt | None = None) -> ReportType:
+        return selectors.report(period=period, start=from_, end=to)
 
     @strawberry.field(description="Every code the API can answer, for clients to check theirs against.")
     def error_codes(self) -> list[ErrorCode]:

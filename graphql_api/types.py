@@ -54,6 +54,8 @@ class PaymentMethodType:
     account_number: auto
     account_holder: auto
     rate_to_base: Decimal = column(description="One unit of currency in MVR.")
+    is_active: auto
+    updated_at: auto
 
 
 @strawberry_django.interface(models.MoneyRequest, name="MoneyRequest", field_cls=ColumnField,
@@ -174,3 +176,62 @@ def _currency_totals(totals: dict[str, Decimal]) -> list[CurrencyTotal]:
 class AdminMessageType:
     chat_id: BigInt
     message_id: BigInt
+
+
+StatsPeriod = strawberry.enum(selectors.Period, name="StatsPeriod",
+                              description="Club-local periods ending now; WEEK starts on Monday, SIX_MONTHS is "
+                                          "this month and the five before it.")
+
+
+@strawberry.type(name="Admin")
+class AdminType:
+    telegram_id: BigInt
+    username: str
+    is_super_admin: bool
+    from_environment: bool = strawberry.field(description="Named in ADMIN_USER_ID; changed there, not here.")
+    added_by: str
+    added_at: datetime | None
+
+
+@strawberry_django.type(models.ConfigChange, name="ConfigChange", field_cls=ColumnField)
+class ConfigChangeType:
+    id: strawberry.ID
+    what: auto
+    before: auto
+    after: auto
+    changed_by: auto
+    changed_at: auto
+
+
+@strawberry.type(name="MethodTotal")
+class MethodTotalType:
+    method: str
+    currency: str
+    count: int
+    amount: Decimal = strawberry.field(description="In the method's currency.")
+    amount_base: Decimal = strawberry.field(description="In MVR, at the rates of the decisions.")
+
+
+@strawberry.type(name="Report", description="One period, club-local boundaries; MVR unless said.")
+class ReportType:
+    """Resolved from ledger.selectors.Report itself."""
+    period: StatsPeriod | None
+    deposits: list[MethodTotalType]
+    withdrawals: list[MethodTotalType]
+    deposits_base: Decimal
+    withdrawals_base: Decimal
+    spin_chips_approved: int
+    bonuses_base: Decimal
+    cashback_base: Decimal
+    open_credits: int = strawberry.field(description="Now, whatever the period.")
+    open_credits_base: Decimal
+    net_base: Decimal = strawberry.field(
+        description="Deposits - withdrawals - spin chips approved x CHIP_VALUE_MVR - bonuses - recovery.")
+
+    @strawberry.field(name="from", description="Null for LIFETIME.")
+    def from_(self: selectors.Report) -> datetime | None:
+        return self.start
+
+    @strawberry.field
+    def to(self: selectors.Report) -> datetime:
+        return self.end
