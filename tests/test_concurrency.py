@@ -123,3 +123,29 @@ def test_spins_racing_reward_decisions_keep_the_journal_balanced(setup_player):
     outcomes = race(90, mixed)
     assert set(outcomes) <= {"ok", "ALREADY_DECIDED"}
     assert ledger_discrepancies() == []
+
+
+def test_concurrent_approvals_of_many_players_lose_nothing_in_the_day_totals(setup_player):
+    from decimal import Decimal
+
+    from ledger import selectors
+    admin = setup_player
+    deposits = []
+    for index in range(40):
+        services.user_upsert(telegram_id=PLAYER_ID + 1 + index, username=f"p{index}")
+        method = "BML" if index % 2 else "MIB"
+        deposits.append(deposit_for(PLAYER_ID + 1 + index, amount=str(100 + index), method=method))
+    outcomes = race(len(deposits), lambda i: services.deposit_approve(deposit_id=deposits[i].pk, actor=admin))
+    assert outcomes == Counter({"ok": 40})
+    today = selectors.report(period="TODAY")
+    assert today.deposits_base == sum(Decimal(100 + index) for index in range(40))
+    assert sorted((row.method, row.count) for row in today.deposits) == [("BML", 20), ("MIB", 20)]
+    assert ledger_discrepancies() == []
+
+
+def test_the_daily_report_from_several_workers_at_once_is_written_and_told_once(setup_player):
+    from ledger.models import DailyReport, Event
+    outcomes = race(8, lambda _: services.daily_report_make())
+    assert outcomes == Counter({"ok": 8})
+    assert DailyReport.objects.count() == 1
+    assert Event.objects.filter(kind="report.daily").count() == 1
