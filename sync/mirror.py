@@ -221,7 +221,8 @@ def changed_span(written: list | None, cells: list) -> tuple[int, int] | None:
     """
     if written is None or len(written) != len(cells):
         return 0, len(cells) - 1
-    changed = [index for index, (old, new) in enumerate(zip(written, cells)) if new is not None and old != new]
+    changed = [index for index, (old, new) in enumerate(zip(written, cells, strict=True))
+               if new is not None and old != new]
     return (changed[0], changed[-1]) if changed else None
 
 

@@ -1,6 +1,9 @@
 """Reads, one module per area. Each selector runs a fixed number of SQL queries whatever the number
 of rows; pending lists are oldest first (the queue), histories newest first."""
 from ledger.selectors.common import MAX_PAGE, by_id, page
+from ledger.selectors.legacy import (
+    existing_ids, payment_methods_all, players_by_telegram_id, spin_account_ids_by_telegram_id,
+)
 from ledger.selectors.players import (
     admin_telegram_ids, is_admin, payment_methods_active, player_get, player_list, super_admin_id,
 )
@@ -9,7 +12,8 @@ from ledger.selectors.spins import PrizeOdds, prize_table, spin_account_get, spi
 from ledger.selectors.stats import Stats, stats
 
 __all__ = [
-    "MAX_PAGE", "PrizeOdds", "Stats", "admin_telegram_ids", "by_id", "deposit_list", "deposits_pending", "is_admin",
-    "page", "payment_methods_active", "player_get", "player_list", "prize_table", "spin_account_get",
-    "spin_history", "spin_rewards_pending", "stats", "super_admin_id", "withdrawal_list", "withdrawals_pending",
+    "MAX_PAGE", "PrizeOdds", "Stats", "admin_telegram_ids", "by_id", "deposit_list", "deposits_pending",
+    "existing_ids", "is_admin", "page", "payment_methods_active", "payment_methods_all", "player_get", "player_list",
+    "players_by_telegram_id", "prize_table", "spin_account_get", "spin_account_ids_by_telegram_id", "spin_history",
+    "spin_rewards_pending", "stats", "super_admin_id", "withdrawal_list", "withdrawals_pending",
 ]
