@@ -1,11 +1,10 @@
 """Club time: what people read, what the legacy sheet holds, and the club's reporting periods."""
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from ledger.clubtime import Period, club_time_text, parse_club_time, period_bounds
 
-UTC = dt_timezone.utc
 
 
 @pytest.fixture(autouse=True)
