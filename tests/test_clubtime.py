@@ -6,7 +6,6 @@ import pytest
 from ledger.clubtime import Period, club_time_text, parse_club_time, period_bounds
 
 
-
 @pytest.fixture(autouse=True)
 def maldives(settings):
     settings.TIME_ZONE = "Indian/Maldives"  # UTC+5, no daylight saving
