@@ -108,6 +108,27 @@ def header_word(text: Any) -> str:
     return "".join(str(text or "").split()).casefold()
 
 
+@dataclass(frozen=True)
+class HeaderCheck:
+    error: str = ""
+    empty: bool = False  # no header at all: a new or cleared tab
+    incomplete: bool = False  # some header cells blank (e.g. the legacy Spin History without Spin ID)
+
+
+def check_header(layout: SheetLayout, header: list, *, required: int = 0) -> HeaderCheck:
+    """Whether a tab's header row is the layout's; the first `required` columns may not be blank.
+
+    Writing (or reading) by position under someone else's headers would scramble the admins' columns.
+    """
+    cells = [str(cell).strip() for cell in header[:layout.width]]
+    cells += [""] * (layout.width - len(cells))
+    wrong = [f"{column_letter(i)}1 is {cell!r}, expected {layout.columns[i]!r}" for i, cell in enumerate(cells)
+             if (cell or i < required) and header_word(cell) != header_word(layout.columns[i])]
+    if wrong:
+        return HeaderCheck(error=f"the header row does not match the legacy layout ({'; '.join(wrong)})")
+    return HeaderCheck(empty=not any(cells), incomplete=not all(cells))
+
+
 # --- status words ------------------------------------------------------------------
 # How the sheets spell each status. The mirror writes the first word of a status; the import reads
 # every word, in any case: the legacy Withdrawals sheet said Completed for approved.

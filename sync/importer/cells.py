@@ -16,8 +16,7 @@ from ledger.models import Player
 from ledger.validators import clean_pppoker_id, clean_tally, clean_telegram_id
 from sync.client import SheetsApi, Tab
 from sync.importer.report import ImportReport, SheetTally
-from sync.layout import LAYOUTS, LEGACY_SPIN_HISTORY_WIDTH, SHEET_ORDER, SPIN_HISTORY, SPIN_ID, column_letter, \
-    header_word, normalize_key
+from sync.layout import LAYOUTS, LEGACY_SPIN_HISTORY_WIDTH, SHEET_ORDER, SPIN_HISTORY, check_header, normalize_key
 
 LEGACY_ID_TIME = re.compile(r"^[A-Z]+(\d{14})$")  # DEP20251126185456: requested on the club's clock
 
@@ -64,18 +63,8 @@ def legacy_columns(title: str) -> tuple[str, ...]:
 
 
 def header_problem(title: str, header: list) -> str:
-    required, have = legacy_columns(title), [str(cell) for cell in header]
-    for index, name in enumerate(required):
-        cell = have[index] if index < len(have) else ""
-        if header_word(cell) != header_word(name):
-            return f"the header row does not match the legacy layout ({column_letter(index)}1 is {cell!r}, " \
-                   f"expected {name!r})"
-    if title == SPIN_HISTORY and len(have) > len(required):
-        extra = have[len(required)]
-        if extra.strip() and header_word(extra) != header_word(SPIN_ID):
-            return f"{column_letter(len(required))}1 is {extra!r}; the import needs column " \
-                   f"{column_letter(len(required))} for {SPIN_ID}"
-    return ""
+    """Why the tab cannot be read by the layout's column names ("" if it can)."""
+    return check_header(LAYOUTS[title], header, required=len(legacy_columns(title))).error
 
 
 def data_rows(title: str, rows: list[list], tally: SheetTally) -> Iterator[SheetRow]:
