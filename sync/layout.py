@@ -5,8 +5,9 @@ positions, so they are kept exactly (domain.md, "The spreadsheet mirror"). The
 only addition is `Spin ID`, the last column of Spin History, which the legacy
 sheet lacked and without which a spin row could not be found again.
 
-This module also turns a ledger row into the cells of its sheet row, and a cell
-read back from Google into a comparable key. A rendered cell of `None` means
+This module also checks a tab's header row, spells statuses as the sheets do,
+turns a ledger row into the cells of its sheet row, and a cell read back from
+Google into a comparable key; the mirror and the import both use it. A rendered cell of `None` means
 "the backend has no value for this cell": Google skips nulls, so whatever an
 admin typed there (a note, a legacy status) survives an update.
 """
