@@ -180,11 +180,8 @@ SPREADSHEET_ID = os.environ.get("SPREADSHEET_ID", "")
 SPREADSHEET_NAME = os.environ.get("SPREADSHEET_NAME", "")
 SHEETS_API_BASE_URL = os.environ.get("SHEETS_API_BASE_URL", "")
 
-# --- Telegram bot -------------------------------------------------------------
-
-BOT_TOKEN = os.environ.get("BOT_TOKEN", "")
-API_URL = os.environ.get("API_URL", "http://127.0.0.1:8000/graphql/")
-TELEGRAM_API_BASE_URL = os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot")
+# The Telegram bot is a client of its own: it reads BOT_TOKEN, API_URL and the rest itself
+# (botclient/config.py), so none of its variables are Django settings.
 
 LOGGING = {
     "version": 1,

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
 
+from ledger.clubtime import club_zone
 from ledger.models import (
     DailyTotal, Deposit, JournalEntry, JournalKind, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
@@ -62,7 +62,7 @@ DAILY_FIGURES = ("deposits", "deposits_amount", "deposits_base", "withdrawals", 
 
 def _journal_days() -> dict[tuple, dict]:
     """The journal's report figures per club-local day and method, computed in SQL."""
-    day = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+    day = TruncDate("created_at", tzinfo=club_zone())
     figures: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(DAILY_FIGURES, 0))
     for kind, relation, prefix in ((JournalKind.DEPOSIT_APPROVED, "deposit", "deposits"),
                                    (JournalKind.WITHDRAWAL_APPROVED, "withdrawal", "withdrawals")):

@@ -1,6 +1,6 @@
 """The ledger's services for taking in history from the legacy spreadsheet.
 
-The one-time import (`sync/importer.py`) reads the legacy tabs, decides which
+The one-time import (`sync/importer/`) reads the legacy tabs, decides which
 rows to take and calls these; they are the only way history enters the ledger.
 Like every service, each is one transaction that writes its rows, keeps the
 totals on the spin account in step with the journal (what `ledger.audit` and
@@ -40,14 +40,12 @@ from django.db import IntegrityError, transaction
 
 from ledger.actors import Actor
 from ledger.errors import DuplicatePending, Invalid
-from ledger.validators import CENT, MAX_AMOUNT, amount_in_base, clean_pppoker_id
 from ledger.services import journal, payout_name_set_once
+from ledger.validators import amount_in_base, check_amount, clean_pppoker_id, clean_tally, clean_telegram_id
 from ledger.models import (
-    MAX_BIGINT, Deposit, JournalEntry, JournalKind, PaymentMethod, Player, RequestStatus, RewardStatus, Spin,
+    Deposit, JournalEntry, JournalKind, PaymentMethod, Player, RequestStatus, RewardStatus, Spin,
     SpinAccount, Withdrawal,
 )
-
-MAX_CHIPS = 2**31 - 1
 
 
 # --- checks ---------------------------------------------------------------------------
@@ -60,15 +58,6 @@ def _check_length(value: str, *, label: str, max_length: int, required: bool = F
     if len(value) > max_length:
         raise Invalid(f"{label} {value!r} is longer than {max_length} characters.")
     return value
-
-
-def _check_amount(amount: Decimal) -> Decimal:
-    # The same limits as clean_amount, worded for the import report (it names the row's value).
-    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
-        raise Invalid(f"amount {amount!r} is not greater than zero")
-    if amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
-        raise Invalid(f"amount {amount} has more than two decimals or is too large")
-    return amount.quantize(CENT)
 
 
 def _check_pppoker_id(pppoker_id: str) -> str:
@@ -120,7 +109,7 @@ def _check_request(*, amount: Decimal, status: str, created_at: datetime, decide
     _check_length(account_name, label="account_name", max_length=128)
     _check_pppoker_id(pppoker_id)
     _check_note(note)
-    return _check_amount(amount)
+    return check_amount(amount, label="amount")
 
 
 def _create_request(model, *, player: Player, status: str, label: str, **fields):
@@ -146,8 +135,7 @@ def legacy_player_create(*, telegram_id: int, username: str = "", first_name: st
                          pppoker_id: str = "", account_name: str = "",
                          registered_at: datetime | None = None) -> Player:
     """A legacy player and their empty spin account, registered when the legacy sheet says."""
-    if isinstance(telegram_id, bool) or not isinstance(telegram_id, int) or not 0 < telegram_id <= MAX_BIGINT:
-        raise Invalid(f"User ID {telegram_id!r} is not a Telegram id")
+    telegram_id = clean_telegram_id(telegram_id, field="telegram_id")
     _check_length(username, label="username", max_length=64)
     _check_length(first_name, label="first name", max_length=128)
     _check_length(last_name, label="last name", max_length=128)
@@ -176,8 +164,7 @@ def legacy_player_create(*, telegram_id: int, username: str = "", first_name: st
 def legacy_opening_balance(*, player: Player, spins: int, actor: Actor, note: str,
                            last_spin_at: datetime | None = None) -> SpinAccount:
     """The player's legacy balance of spins, once: one SPINS_OPENING entry (none for 0 spins)."""
-    if isinstance(spins, bool) or not isinstance(spins, int) or not 0 <= spins <= MAX_CHIPS:
-        raise Invalid(f"opening balance {spins!r} is not a whole number of zero or more")
+    spins = clean_tally(spins, label="opening balance")
     _check_note(note)
     _check_time(last_spin_at, "last_spin_at")
     with transaction.atomic():
@@ -266,8 +253,7 @@ def legacy_spin_create(*, player: Player, prize: str, chips: int, status: str, c
     """A legacy spin: SPIN_USED with 0 spins (the spin was granted before the journal), plus
     REWARD_APPROVED or REWARD_REJECTED for a decided win."""
     _check_length(prize, label="prize", max_length=32, required=True)
-    if isinstance(chips, bool) or not isinstance(chips, int) or not 0 <= chips <= MAX_CHIPS:
-        raise Invalid(f"chips {chips!r} is not a whole number of zero or more")
+    chips = clean_tally(chips, label="chips")
     if status not in RewardStatus.values:
         raise Invalid(f"status {status!r} is not one of {', '.join(RewardStatus.values)}")
     if (chips == 0) != (status == RewardStatus.AUTO):

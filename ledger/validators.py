@@ -21,11 +21,15 @@ MAX_AMOUNT = Decimal("999999999999.99")
 PPPOKER_ID_LENGTH = (3, 32)
 MAX_SEARCH_LENGTH = 64
 REASON_LENGTH = 500
+MAX_TALLY = 2**31 - 1  # spins and chips are PositiveIntegerFields
 # Stored datetimes and period bounds stay inside years every database and time zone can hold.
 EARLIEST, LATEST = 2000, 2999
 
-_AMOUNT = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<decimals>[0-9]+))?")
+_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _DIGITS = re.compile(r"[0-9]{1,19}")
+_RATE = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<decimals>[0-9]+))?")
+_WHOLE = re.compile(r"(?P<whole>[0-9]+)(?:\.0*)?")  # 7 or 7.0: Sheets hands numbers back as either
+_CURRENCY_WORD = re.compile(r"^(?:MVR|RF|USDT|USD|\$)|(?:MVR|RF|USDT|USD|\$)$", re.IGNORECASE)
 
 
 def _plain(value: Any) -> str:
@@ -34,20 +38,36 @@ def _plain(value: Any) -> str:
     return str(value).strip()
 
 
-def clean_amount(value: Any, *, field: str = "amount") -> Decimal:
+def clean_amount(value: Any, *, field: str = "amount", label: str = "The amount") -> Decimal:
     """A positive amount with at most two decimals, written in plain digits ("1500", "1,500.50")."""
-    match = _AMOUNT.fullmatch(_plain(value).replace(",", ""))
+    return _amount_from_text(_plain(value).replace(",", ""), shown=_shown(value), field=field, label=label)
+
+
+def clean_legacy_amount(value: Any, *, label: str = "amount") -> Decimal:
+    """An amount as the legacy sheet holds it: a currency word before or after, spaces or commas
+    between thousands ("MVR 1,500", "2 500", "$300"); otherwise the limits of `clean_amount`."""
+    text = _CURRENCY_WORD.sub("", _plain(value).replace(" ", "").replace(",", ""))
+    return _amount_from_text(text, shown=_shown(value), field="amount", label=label)
+
+
+def _amount_from_text(text: str, *, shown: str, field: str, label: str) -> Decimal:
+    match = _AMOUNT.fullmatch(text)
     if not match:
-        raise Invalid(f"{_shown(value)} is not an amount.", field=field)
-    whole, decimals = match["whole"].lstrip("0"), (match["decimals"] or "").rstrip("0")
-    if len(decimals) > 2:
-        raise Invalid("The amount can have at most two decimals.", field=field)
-    if len(whole) > len(str(int(MAX_AMOUNT))):
-        raise Invalid("The amount is too large.", field=field)
-    amount = Decimal(f"{whole or 0}.{decimals or 0}").quantize(CENT)
-    if amount <= 0:
-        raise Invalid("The amount must be greater than zero.", field=field)
-    return amount
+        raise Invalid(f"{label} {shown} is not a number.", field=field)
+    return check_amount(Decimal(match[0]), field=field, label=label, shown=shown)
+
+
+def check_amount(amount: Decimal, *, field: str = "amount", label: str = "The amount",
+                 shown: str | None = None) -> Decimal:
+    """The range of every stored amount, for an amount that is a Decimal already (the legacy services')."""
+    shown = shown or str(amount)
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+        raise Invalid(f"{label} {shown} is not greater than zero.", field=field)
+    if amount > MAX_AMOUNT:
+        raise Invalid(f"{label} {shown} is too large.", field=field)
+    if amount != amount.quantize(CENT):
+        raise Invalid(f"{label} {shown} has more than two decimals.", field=field)
+    return amount.quantize(CENT)
 
 
 def amount_in_base(amount: Decimal, rate_to_base: Decimal) -> Decimal:
@@ -82,7 +102,7 @@ def clean_optional_text(value: str | None, *, field: str, max_length: int, label
 
 def clean_rate(value: Any) -> Decimal:
     """A payment method's rate to MVR: positive, at most four decimals, in plain digits."""
-    match = _AMOUNT.fullmatch(_plain(value))
+    match = _RATE.fullmatch(_plain(value))
     if not match or len((match["decimals"] or "").rstrip("0")) > 4 or len(match["whole"].lstrip("0")) > 8:
         raise Invalid(f"{_shown(value)} is not a rate: a positive number with at most four decimals.",
                       field="rateToBase")
@@ -140,6 +160,19 @@ def clean_count(value: Any, *, field: str, maximum: int, label: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
         raise Invalid(f"{label} must be between 1 and {maximum}.", field=field)
     return value
+
+
+def clean_tally(value: Any, *, label: str) -> int:
+    """A whole number of zero or more (a balance of spins, chips won), as an int or as text with
+    thousands separators; "" is refused (callers say what a blank cell means)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = _plain(value).replace(",", "").replace(" ", "")
+    match = _WHOLE.fullmatch(text)
+    if not match or len(match["whole"].lstrip("0")) > len(str(MAX_TALLY)) or int(match["whole"]) > MAX_TALLY:
+        raise Invalid(f"{label} {_shown(value)} is not a whole number of zero or more.")
+    return int(match["whole"])
 
 
 def clean_search(value: str | None) -> str:

@@ -5,28 +5,27 @@ positions, so they are kept exactly (domain.md, "The spreadsheet mirror"). The
 only addition is `Spin ID`, the last column of Spin History, which the legacy
 sheet lacked and without which a spin row could not be found again.
 
-This module also turns a ledger row into the cells of its sheet row, and a cell
-read back from Google into a comparable key. A rendered cell of `None` means
+This module also checks a tab's header row, spells statuses as the sheets do,
+turns a ledger row into the cells of its sheet row, and a cell read back from
+Google into a comparable key; the mirror and the import both use it. A rendered cell of `None` means
 "the backend has no value for this cell": Google skips nulls, so whatever an
 admin typed there (a note, a legacy status) survives an update.
 """
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
-from ledger.models import RequestStatus
+from ledger.clubtime import club_time_text
+from ledger.models import RequestStatus, RewardStatus
 
 USERS = "Users"
 DEPOSITS = "Deposits"
 WITHDRAWALS = "Withdrawals"
 SPIN_USERS = "Spin Users"
 SPIN_HISTORY = "Spin History"
+SPIN_ID = "Spin ID"  # the one column the legacy layout lacked: the last of Spin History
 
-TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Sheets stores numbers as doubles: ids above 2^53 would silently lose digits.
 MAX_EXACT_NUMBER = 2**53
 # Ids the backend gives new rows: D12 (deposit), W7 (withdrawal), S40 (spin).
@@ -66,6 +65,9 @@ class SheetLayout:
     def whole(self) -> str:
         return self.quoted()
 
+    def index(self, column: str) -> int:
+        return self.columns.index(column)
+
     def for_append(self, cells: list) -> list:
         return [self.append_defaults.get(i, "") if value is None else value for i, value in enumerate(cells)]
 
@@ -86,7 +88,7 @@ LAYOUTS: dict[str, SheetLayout] = {layout.title: layout for layout in (
                              "Total Deposit (MVR)", "Created At", "Last Spin At", "PPPoker ID"),
                 key_columns=(0,)),
     SheetLayout(SPIN_HISTORY, ("User ID", "Username", "Prize Won", "Chips Amount", "Timestamp", "PPPoker ID",
-                               "Status", "Approved By", "Approved At", "Spin ID"),
+                               "Status", "Approved By", "Approved At", SPIN_ID),
                 key_columns=(9,)),
 )}
 SHEET_ORDER = (USERS, DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY)
@@ -107,14 +109,52 @@ def header_word(text: Any) -> str:
     return "".join(str(text or "").split()).casefold()
 
 
+@dataclass(frozen=True)
+class HeaderCheck:
+    error: str = ""
+    empty: bool = False  # no header at all: a new or cleared tab
+    incomplete: bool = False  # some header cells blank (e.g. the legacy Spin History without Spin ID)
+
+
+def check_header(layout: SheetLayout, header: list, *, required: int = 0) -> HeaderCheck:
+    """Whether a tab's header row is the layout's; the first `required` columns may not be blank.
+
+    Writing (or reading) by position under someone else's headers would scramble the admins' columns.
+    """
+    cells = [str(cell).strip() for cell in header[:layout.width]]
+    cells += [""] * (layout.width - len(cells))
+    wrong = [f"{column_letter(i)}1 is {cell!r}, expected {layout.columns[i]!r}" for i, cell in enumerate(cells)
+             if (cell or i < required) and header_word(cell) != header_word(layout.columns[i])]
+    if wrong:
+        return HeaderCheck(error=f"the header row does not match the legacy layout ({'; '.join(wrong)})")
+    return HeaderCheck(empty=not any(cells), incomplete=not all(cells))
+
+
+# --- status words ------------------------------------------------------------------
+# How the sheets spell each status. The mirror writes the first word of a status; the import reads
+# every word, in any case: the legacy Withdrawals sheet said Completed for approved.
+REQUEST_WORDS = {"Pending": RequestStatus.PENDING, "Approved": RequestStatus.APPROVED,
+                 "Completed": RequestStatus.APPROVED, "Rejected": RequestStatus.REJECTED}
+SPIN_WORDS = {"Auto": RewardStatus.AUTO, **REQUEST_WORDS}
+
+
+def status_word(status: str) -> str:
+    return next(word for word, value in SPIN_WORDS.items() if value == status)
+
+
+def status_from_word(word: str, words: dict[str, str]) -> str | None:
+    """The status a sheet's word stands for, None if it is none of `words`."""
+    wanted = word.strip().casefold()
+    return next((value for spelled, value in words.items() if spelled.casefold() == wanted), None)
+
+
+def words_listed(words: dict[str, str]) -> str:
+    """"Pending, Approved, Completed or Rejected", for a refusal."""
+    *most, last = words
+    return f"{', '.join(most)} or {last}"
+
+
 # --- cells -----------------------------------------------------------------------
-
-def local_time(value: datetime | None) -> str:
-    """Club-local time (settings.TIME_ZONE), as the legacy sheets show it."""
-    if value is None:
-        return ""
-    return value.astimezone(timezone.get_default_timezone()).strftime(TIMESTAMP_FORMAT)
-
 
 def number(value: Decimal | int | None):
     """A plain number Sheets can sum: 500, 12.5; never "500.00" text."""
@@ -128,10 +168,6 @@ def number(value: Decimal | int | None):
 
 def telegram_id(value: int):
     return value if value < MAX_EXACT_NUMBER else str(value)
-
-
-def status_word(status: str) -> str:
-    return status.capitalize()  # PENDING -> Pending, AUTO -> Auto
 
 
 def normalize_key(value: Any) -> str:
@@ -197,7 +233,7 @@ def user_key(row: dict) -> str:
 
 def render_user(row: dict) -> list:
     return [telegram_id(row["telegram_id"]), row["username"], row["first_name"], row["last_name"],
-            row["pppoker_id"], local_time(row["created_at"]), None, row["account_name"]]
+            row["pppoker_id"], club_time_text(row["created_at"]), None, row["account_name"]]
 
 
 REQUEST_FIELDS = ("id", "legacy_ref", "player__telegram_id", "player__username", "pppoker_id", "amount",
@@ -214,7 +250,7 @@ def deposit_key(row: dict) -> str:
 def render_deposit(row: dict) -> list:
     return [_request_id("D", row), telegram_id(row["player__telegram_id"]), row["player__username"],
             row["pppoker_id"], number(row["amount"]), row["method__code"], row["account_name"], row["proof"],
-            status_word(row["status"]), local_time(row["created_at"]), local_time(row["decided_at"]),
+            status_word(row["status"]), club_time_text(row["created_at"]), club_time_text(row["decided_at"]),
             row["decided_by"], _notes(row)]
 
 
@@ -225,8 +261,8 @@ def withdrawal_key(row: dict) -> str:
 def render_withdrawal(row: dict) -> list:
     return [_request_id("W", row), telegram_id(row["player__telegram_id"]), row["player__username"],
             row["pppoker_id"], number(row["amount"]), row["method__code"], row["account_name"],
-            row["account_number"], status_word(row["status"]), local_time(row["created_at"]),
-            local_time(row["decided_at"]), row["decided_by"], _notes(row)]
+            row["account_number"], status_word(row["status"]), club_time_text(row["created_at"]),
+            club_time_text(row["decided_at"]), row["decided_by"], _notes(row)]
 
 
 SPIN_ACCOUNT_FIELDS = ("id", "player__telegram_id", "player__username", "player__pppoker_id", "available_spins",
@@ -240,7 +276,7 @@ def spin_account_key(row: dict) -> str:
 def render_spin_account(row: dict) -> list:
     return [telegram_id(row["player__telegram_id"]), row["player__username"], row["available_spins"],
             row["total_spins_used"], row["total_chips_won"], number(row["total_deposit_base"]),
-            local_time(row["created_at"]), local_time(row["last_spin_at"]), row["player__pppoker_id"]]
+            club_time_text(row["created_at"]), club_time_text(row["last_spin_at"]), row["player__pppoker_id"]]
 
 
 SPIN_FIELDS = ("id", "player__telegram_id", "player__username", "player__pppoker_id", "prize", "chips",
@@ -257,5 +293,5 @@ def spin_key(row: dict) -> str:
 
 def render_spin(row: dict) -> list:
     return [telegram_id(row["player__telegram_id"]), row["player__username"], row["prize"], row["chips"],
-            local_time(row["created_at"]), row["player__pppoker_id"], status_word(row["status"]),
-            row["decided_by"], local_time(row["decided_at"]), spin_id(row["id"])]
+            club_time_text(row["created_at"]), row["player__pppoker_id"], status_word(row["status"]),
+            row["decided_by"], club_time_text(row["decided_at"]), spin_id(row["id"])]

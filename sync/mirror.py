@@ -30,7 +30,7 @@ from django.conf import settings
 
 from sync import selectors, state
 from sync.client import SheetsApi, connect
-from sync.layout import LAYOUTS, SHEET_ORDER, SheetLayout, column_letter, header_word, sheet_row_key
+from sync.layout import LAYOUTS, SHEET_ORDER, SheetLayout, check_header, column_letter, sheet_row_key
 from sync.models import MirroredRow
 from sync.selectors import DueRow
 
@@ -148,30 +148,11 @@ def _read_headers_and_keys(api: SheetsApi, titles: list[str]) -> dict[str, tuple
     return {title: ((values[2 * i] or [[]])[0], values[2 * i + 1]) for i, title in enumerate(titles)}
 
 
-@dataclass(frozen=True)
-class HeaderCheck:
-    error: str = ""
-    empty: bool = False  # no header at all: a new or cleared tab
-    incomplete: bool = False  # some header cells blank (e.g. the legacy Spin History without Spin ID)
-
-
-def check_header(layout: SheetLayout, header: list) -> HeaderCheck:
-    cells = [str(cell).strip() for cell in header[:layout.width]]
-    cells += [""] * (layout.width - len(cells))
-    wrong = [f"{column_letter(i)}1 is {cell!r}, expected {layout.columns[i]!r}"
-             for i, cell in enumerate(cells) if cell and header_word(cell) != header_word(layout.columns[i])]
-    if wrong:
-        # Writing by position under someone else's headers would scramble the admins' columns.
-        return HeaderCheck(error=f"the header row does not match the legacy layout ({'; '.join(wrong)}); "
-                                 "the sheet is left alone until it does")
-    return HeaderCheck(empty=not any(cells), incomplete=not all(cells))
-
-
 def _sync_sheet(api: SheetsApi, layout: SheetLayout, due: list[DueRow], header: list, keys: list,
                 report: SheetReport, cap: int, *, new_tab: bool) -> None:
     header_check = check_header(layout, header)
     if header_check.error:
-        report.error = header_check.error
+        report.error = f"{header_check.error}; the sheet is left alone until it does"
         logger.error("Sheets mirror: %s: %s", layout.title, header_check.error)
         return
     if header_check.empty and not new_tab and MirroredRow.objects.filter(sheet=layout.title).exists():
@@ -221,7 +202,8 @@ def changed_span(written: list | None, cells: list) -> tuple[int, int] | None:
     """
     if written is None or len(written) != len(cells):
         return 0, len(cells) - 1
-    changed = [index for index, (old, new) in enumerate(zip(written, cells)) if new is not None and old != new]
+    changed = [index for index, (old, new) in enumerate(zip(written, cells, strict=True))
+               if new is not None and old != new]
     return (changed[0], changed[-1]) if changed else None
 
 

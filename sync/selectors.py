@@ -6,7 +6,7 @@ each only ever grows, so the sum changes whenever either does. Values and
 version come from the same SELECT, so the version recorded after a write is
 exactly the version of the values written.
 """
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, JSONField, Model, OuterRef, Subquery, Value
@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from ledger.models import Deposit, Player, Spin, SpinAccount, Withdrawal
 from sync import layout
 from sync.layout import DEPOSITS, SPIN_HISTORY, SPIN_USERS, USERS, WITHDRAWALS
-from sync.models import MirroredRow
+from sync.models import ImportedRow, MirroredRow
 
 
 @dataclass(frozen=True)
@@ -75,3 +75,19 @@ def row_versions(sheet: str, object_ids: list[int]) -> dict[int, int]:
     source = SOURCES[sheet]
     return dict(source.model.objects.filter(pk__in=object_ids).annotate(row_version=source.version())
                 .values_list("pk", "row_version"))
+
+
+def imported_keys(sheet: str) -> set[str]:
+    """Source keys of the rows of `sheet` the import has taken in."""
+    return set(ImportedRow.objects.filter(sheet=sheet).values_list("source_key", flat=True))
+
+
+def imported_rows(sheet: str) -> list[tuple[str, int]]:
+    """(source key, object id) of the rows of `sheet` the import has taken in, in the order it took them."""
+    return list(ImportedRow.objects.filter(sheet=sheet).order_by("id").values_list("source_key", "object_id"))
+
+
+def mirrored_ids(sheet: str, object_ids: Iterable[int]) -> set[int]:
+    """Which of these objects the mirror has written to `sheet`."""
+    return set(MirroredRow.objects.filter(sheet=sheet, object_id__in=set(object_ids))
+               .values_list("object_id", flat=True))

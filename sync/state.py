@@ -1,10 +1,11 @@
-"""Writes to the mirror's own bookkeeping (MirroredRow); never to the ledger."""
+"""Writes to the mirror's and the import's own bookkeeping (MirroredRow, ImportedRow); never to the ledger."""
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sync.models import MirroredRow
+from sync import selectors
+from sync.models import ImportedRow, MirroredRow
 
 
 BATCH = 1000  # rows per statement: 5,000 parameters, within SQLite's and PostgreSQL's limits
@@ -45,3 +46,16 @@ def forget_sheet(sheet: str) -> int:
 def forget_all() -> None:
     """Every row of every sheet becomes due again: `sync_sheets --full`."""
     MirroredRow.objects.all().delete()
+
+
+def record_imported(sheet: str, source_key: str, object_id: int, *, row_shows_it: bool) -> None:
+    """The import took a source row in as `object_id` (in the caller's transaction).
+
+    row_shows_it: the source row stays the object's sheet row, as admins know it, so it is recorded
+    as mirrored at the object's current version with its cells unknown; when the object changes, the
+    mirror rewrites that row in place.
+    """
+    ImportedRow.objects.create(sheet=sheet, source_key=source_key, object_id=object_id)
+    if row_shows_it:
+        record_written(sheet, [(pk, version, None)
+                               for pk, version in selectors.row_versions(sheet, [object_id]).items()])

@@ -11,6 +11,8 @@ TOKEN = "live-token-" + "x" * 20
 ADMIN = 7_000_000_001
 PLAYER = 2**40 + 7
 
+pytestmark = pytest.mark.slow  # a gunicorn of its own for the module
+
 
 @pytest.fixture(scope="module")
 def backend():

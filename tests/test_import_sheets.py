@@ -313,3 +313,16 @@ def test_spin_ids_not_written_are_finished_by_the_next_run(legacy, capsys):
     assert Spin.objects.count() == 5
     ids = [row[9] for row in data_rows(legacy, SPIN_HISTORY) if len(row) > 9 and row[9]]
     assert sorted(ids) == sorted(f"S{pk}" for pk in Spin.objects.values_list("id", flat=True))
+
+
+def test_a_header_with_a_blank_legacy_column_or_a_foreign_column_j_is_not_imported(fake, methods, capsys):
+    users = list(LAYOUTS[USERS].columns)
+    users[6] = ""
+    fake.add_sheet(SID, USERS, rows=[users, [ALI, "ali"]])
+    fake.add_sheet(SID, SPIN_HISTORY, rows=[list(LAYOUTS[SPIN_HISTORY].columns[:9]) + ["Comment"]])
+    run_import()
+    out = capsys.readouterr().out
+    assert "Users: not imported: the header row does not match the legacy layout (G1 is '', expected 'Status')" in out
+    assert "Spin History: not imported: the header row does not match the legacy layout " \
+           "(J1 is 'Comment', expected 'Spin ID')" in out
+    assert Player.objects.count() == 0

@@ -200,6 +200,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 
+@pytest.mark.slow
 def test_random_sequences_keep_the_ledger_consistent(db):
     from hypothesis import settings
     run_state_machine_as_test(LedgerMachine, settings=settings(settings.default, stateful_step_count=25))

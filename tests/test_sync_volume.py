@@ -1,6 +1,7 @@
 """10,000 changed rows per sheet in one cycle, within the call budget; prints the calls per sheet."""
 from decimal import Decimal
 
+import pytest
 from django.db.models import F
 from django.utils import timezone
 
@@ -60,6 +61,7 @@ def _print_calls(fake, capsys, label):
         print("\n" + "\n".join(lines))
 
 
+@pytest.mark.slow
 def test_ten_thousand_rows_per_sheet_in_one_cycle(fake, methods, capsys):
     _build_club()
 

@@ -1,9 +1,10 @@
 """Reads, one module per area. Each selector runs a fixed number of SQL queries whatever the number
 of rows; pending lists are oldest first (the queue), histories newest first."""
 from ledger.selectors.common import MAX_PAGE, by_id, page
+from ledger.selectors.legacy import existing_ids, players_by_telegram_id, spin_account_ids_by_telegram_id
 from ledger.selectors.players import (
-    AdminEntry, admin_entry, admin_list, admin_telegram_ids, config_changes, is_admin, payment_methods_active, payment_methods_all, player_get,
-    player_list, super_admin_id,
+    AdminEntry, admin_entry, admin_list, admin_telegram_ids, config_changes, is_admin, payment_methods_active,
+    payment_methods_all, player_get, player_list, super_admin_id,
 )
 from ledger.selectors.reports import MethodTotal, Period, Report, report, report_figures
 from ledger.selectors.requests import deposit_list, deposits_pending, withdrawal_list, withdrawals_pending
@@ -12,7 +13,8 @@ from ledger.selectors.stats import Stats, stats
 
 __all__ = [
     "MAX_PAGE", "AdminEntry", "MethodTotal", "Period", "PrizeOdds", "Report", "Stats", "admin_entry", "admin_list",
-    "admin_telegram_ids", "config_changes", "by_id", "deposit_list", "deposits_pending", "is_admin",
-    "page", "payment_methods_active", "payment_methods_all", "player_get", "player_list", "prize_table", "report", "report_figures", "spin_account_get",
+    "admin_telegram_ids", "by_id", "config_changes", "deposit_list", "deposits_pending", "existing_ids", "is_admin",
+    "page", "payment_methods_active", "payment_methods_all", "player_get", "player_list", "players_by_telegram_id",
+    "prize_table", "report", "report_figures", "spin_account_get", "spin_account_ids_by_telegram_id",
     "spin_history", "spin_rewards_pending", "stats", "super_admin_id", "withdrawal_list", "withdrawals_pending",
 ]

@@ -75,5 +75,6 @@ def config_changes() -> QuerySet[ConfigChange]:
     return ConfigChange.objects.order_by("-changed_at", "-id")
 
 
-def payment_methods_all() -> QuerySet[PaymentMethod]:
-    return PaymentMethod.objects.order_by("sort_order", "code")
+def payment_methods_all() -> list[PaymentMethod]:
+    """Inactive methods too: admins edit them, and history may name one the club no longer offers."""
+    return list(PaymentMethod.objects.order_by("sort_order", "code"))

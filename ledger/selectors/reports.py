@@ -6,48 +6,19 @@ years reads a few hundred day rows.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from ledger.clubtime import Period, club_midnight, club_today, period_start
 from ledger.errors import Invalid
 from ledger.models import DailyTotal, JournalEntry, JournalKind
 from ledger.validators import CENT, clean_moment
 
 ZERO = Decimal("0.00")
-
-
-class Period(StrEnum):
-    TODAY = "TODAY"
-    WEEK = "WEEK"  # from Monday
-    MONTH = "MONTH"
-    SIX_MONTHS = "SIX_MONTHS"  # this month and the five before it
-    YEAR = "YEAR"
-    LIFETIME = "LIFETIME"
-
-
-def period_start(period: Period, today: date) -> date | None:
-    """The first club-local day of `period` as of `today`; None for LIFETIME."""
-    if period == Period.TODAY:
-        return today
-    if period == Period.WEEK:
-        return today - timedelta(days=today.weekday())
-    if period == Period.MONTH:
-        return today.replace(day=1)
-    if period == Period.SIX_MONTHS:
-        months = today.year * 12 + today.month - 1 - 5
-        return date(months // 12, months % 12 + 1, 1)
-    if period == Period.YEAR:
-        return today.replace(month=1, day=1)
-    return None
-
-
-def club_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
 @dataclass(frozen=True)
@@ -94,7 +65,7 @@ def report(*, period: str | None = None, start: datetime | None = None, end: dat
     if period is not None:
         if start is not None or end is not None:
             raise Invalid("Give a period, or from/to, not both.", field="period")
-        first_day = period_start(Period(period), timezone.localdate(now))
+        first_day = period_start(period, club_today(now))
         start, end = (club_midnight(first_day) if first_day else None), now
     else:
         start, end = clean_moment(start, field="from"), clean_moment(end, field="to") or now
@@ -117,10 +88,10 @@ def _whole_days(start: datetime | None, end: datetime) -> tuple[date | None, dat
     """The club-local days lying wholly inside [start, end): (first or None for no start, last)."""
     first = None
     if start is not None:
-        first = timezone.localdate(start)
+        first = club_today(start)
         if club_midnight(first) < start:
             first += timedelta(days=1)
-    last = timezone.localdate(end) - timedelta(days=1)  # the day before the one `end` falls in
+    last = club_today(end) - timedelta(days=1)  # the day before the one `end` falls in
     if first is not None and first > last:
         return None
     return first, last

@@ -30,10 +30,11 @@ def active_method(code: str) -> PaymentMethod:
     return method
 
 
-def locked(model: type[Model], pk: Any, label: str):
+def locked(model: type[Model], pk: Any, label: str, *, related: tuple[str, ...] = ("player",)):
+    """The request row, locked (its related rows are read, not locked)."""
     row_id = parse_row_id(pk, label=label)
     try:
-        return model.objects.select_for_update(of=("self",)).select_related("player").get(pk=row_id)
+        return model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=row_id)
     except model.DoesNotExist:
         raise NotFound(f"No {label} with id {row_id}.", field="id") from None
 

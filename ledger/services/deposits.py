@@ -57,7 +57,7 @@ def _deposit_create(*, telegram_id, amount, method, account_name, proof, pppoker
 def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Deposit:
     """Approve a pending deposit, optionally correcting its amount; grants its spins."""
     with transaction.atomic():
-        deposit = locked(Deposit, deposit_id, "deposit")
+        deposit = locked(Deposit, deposit_id, "deposit", related=("player", "method"))
         ensure_pending(deposit, "deposit")
         if amount is not None:
             deposit.amount = clean_amount(amount)
@@ -89,7 +89,7 @@ def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Dep
 def deposit_reject(*, deposit_id: int, actor: Actor, reason: str) -> Deposit:
     reason = clean_reason(reason)
     with transaction.atomic():
-        deposit = locked(Deposit, deposit_id, "deposit")
+        deposit = locked(Deposit, deposit_id, "deposit", related=("player", "method"))
         ensure_pending(deposit, "deposit")
         decide(deposit, status=RequestStatus.REJECTED, actor=actor, reason=reason)
         deposit.save()

@@ -8,11 +8,14 @@ totals equal the journal grouped the same way, which check_ledger verifies.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import connection
 
+from ledger.clubtime import club_today
 from ledger.models import DailyTotal, JournalEntry, JournalKind
+
+
+FIGURES = ("deposits", "deposits_amount", "deposits_base", "withdrawals", "withdrawals_amount", "withdrawals_base",
+           "chips_approved", "bonuses_base", "cashback_base")
 
 
 def record(*entries: JournalEntry) -> list[JournalEntry]:
@@ -25,7 +28,7 @@ def _add_to_daily_totals(entries: list[JournalEntry]) -> None:
     moves: dict[tuple, dict] = defaultdict(lambda: defaultdict(Decimal))
     currencies: dict[tuple, str] = {}
     for entry in entries:
-        day = timezone.localdate(entry.created_at)
+        day = club_today(entry.created_at)
         if entry.kind == JournalKind.DEPOSIT_APPROVED:
             request, prefix = entry.deposit, "deposits"
         elif entry.kind == JournalKind.WITHDRAWAL_APPROVED:
@@ -41,12 +44,27 @@ def _add_to_daily_totals(entries: list[JournalEntry]) -> None:
         moves[key][f"{prefix}_amount"] += request.amount
         moves[key][f"{prefix}_base"] += entry.amount_base
     for (day, method), deltas in sorted(moves.items()):  # a fixed order: no two writers deadlock
-        increments = {name: F(name) + value for name, value in deltas.items()}
-        if DailyTotal.objects.filter(day=day, method=method).update(**increments):
-            continue
-        try:
-            with transaction.atomic():
-                DailyTotal.objects.create(day=day, method=method, currency=currencies.get((day, method), ""),
-                                          **deltas)
-        except IntegrityError:  # a concurrent writer created the day's row first
-            DailyTotal.objects.filter(day=day, method=method).update(**increments)
+        _upsert_day(day, method, currencies.get((day, method), ""), deltas)
+
+
+def _upsert_day(day, method: str, currency: str, deltas: dict) -> None:
+    """Add `deltas` to the day's row, creating it if need be: one statement, safe under concurrency
+    (INSERT ... ON CONFLICT DO UPDATE, which PostgreSQL and SQLite both speak; the ORM's
+    update_conflicts can only overwrite a column, not add to it)."""
+    table = connection.ops.quote_name(DailyTotal._meta.db_table)
+    columns = [connection.ops.quote_name(name) for name in deltas]
+    increments = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in columns)
+    # The figures not moved here start at zero in a new row (the model's defaults live in Python only).
+    untouched = [name for name in FIGURES if name not in deltas]
+    columns += [connection.ops.quote_name(name) for name in untouched]
+    deltas = {**deltas, **dict.fromkeys(untouched, 0)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, method, currency, {', '.join(columns)}) "
+            f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT (day, method) DO UPDATE SET {increments}",
+            [day, method, currency, *(_db_value(value) for value in deltas.values())])
+
+
+def _db_value(value):
+    return str(value) if isinstance(value, Decimal) else value

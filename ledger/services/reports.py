@@ -2,10 +2,10 @@
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from ledger.models import DailyReport, Event
-from ledger.selectors.reports import club_midnight, report, report_figures
+from ledger.clubtime import club_midnight, club_today
+from ledger.selectors.reports import report, report_figures
 from ledger.signals import notify_changed
 
 
@@ -15,7 +15,7 @@ def daily_report_make(*, now: datetime | None = None) -> DailyReport | None:
     The row is unique per day and the event is written in the row's transaction, so however many
     workers run this at midnight (or again after a restart) admins are told exactly once.
     """
-    today = timezone.localdate(now or timezone.now())
+    today = club_today(now)
     day = today - timedelta(days=1)
     if DailyReport.objects.filter(day=day).exists():
         return None

@@ -111,7 +111,7 @@ def _locked_reward(spin_id: Any) -> tuple[Spin, SpinAccount]:
     except Spin.DoesNotExist:
         raise NotFound(f"No spin with id {spin_id}.", field="id") from None
     account = locked_account(player_id)
-    spin = Spin.objects.select_for_update(of=("self",)).select_related("player").get(pk=spin_id)
+    spin = Spin.objects.select_for_update(of=("self",)).select_related("player__spin_account").get(pk=spin_id)
     if spin.status != RewardStatus.PENDING:
         what = "was nothing to decide" if spin.status == RewardStatus.AUTO else f"was already {spin.status.lower()}"
         raise AlreadyDecided(f"This spin {what}.")
@@ -130,7 +130,7 @@ def spin_rewards_approve_all(*, telegram_id: int, actor: Actor) -> list[Spin]:
     with transaction.atomic():
         player = player_for(telegram_id)
         account = locked_account(player.pk)
-        spins = list(Spin.objects.select_for_update(of=("self",)).select_related("player")
+        spins = list(Spin.objects.select_for_update(of=("self",)).select_related("player__spin_account")
                      .filter(player=player, status=RewardStatus.PENDING).order_by("id"))
         _approve_rewards(spins, account, actor)
         return spins

@@ -65,7 +65,7 @@ def _withdrawal_create(*, telegram_id, amount, method, account_number, pppoker_i
 
 def withdrawal_approve(*, withdrawal_id: int, actor: Actor) -> Withdrawal:
     with transaction.atomic():
-        withdrawal = locked(Withdrawal, withdrawal_id, "withdrawal")
+        withdrawal = locked(Withdrawal, withdrawal_id, "withdrawal", related=("player", "method"))
         ensure_pending(withdrawal, "withdrawal")
         decide(withdrawal, status=RequestStatus.APPROVED, actor=actor)
         withdrawal.save()
@@ -84,7 +84,7 @@ def withdrawal_approve(*, withdrawal_id: int, actor: Actor) -> Withdrawal:
 def withdrawal_reject(*, withdrawal_id: int, actor: Actor, reason: str) -> Withdrawal:
     reason = clean_reason(reason)
     with transaction.atomic():
-        withdrawal = locked(Withdrawal, withdrawal_id, "withdrawal")
+        withdrawal = locked(Withdrawal, withdrawal_id, "withdrawal", related=("player", "method"))
         ensure_pending(withdrawal, "withdrawal")
         decide(withdrawal, status=RequestStatus.REJECTED, actor=actor, reason=reason)
         withdrawal.save()
