@@ -189,11 +189,17 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Server":
+        return self.spawn().wait_ready()
+
+    def spawn(self) -> "Server":
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", self.config,
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)],
             cwd=self.root, env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"),
             start_new_session=True, preexec_fn=pinned(self.cpus))
+        return self
+
+    def wait_ready(self) -> "Server":
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -408,8 +414,10 @@ def bench_env(database: Database, token: str, tmp: Path, *, root: Path = ROOT, *
 def migrate_and_seed(database: Database, env: dict, *, root: Path = ROOT, deposit_count: int | None = None) -> dict:
     """A fresh database, migrated and seeded; returns the seed's layout."""
     database.create()
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=root, env=env, check=True,
-                   stdout=subprocess.DEVNULL, timeout=300)
+    migrated = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=300)
+    if migrated.returncode != 0:
+        raise RuntimeError(f"migrate failed in {root} on a fresh database: {migrated.stderr.strip()[-1500:]}")
     seed_env = {**env, **({"BENCH_DEPOSIT_COUNT": str(deposit_count)} if deposit_count else {})}
     seeded = subprocess.run([sys.executable, "-m", "bench.seed"], cwd=root, env=seed_env, check=True,
                             capture_output=True, text=True, timeout=900)

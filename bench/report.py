@@ -177,6 +177,7 @@ def goal_lines(measurements: Measurements, ratios: list[Ratio]) -> list[str]:
 def gain_lines(measurements: Measurements, rows: list, ratios: list[Ratio]) -> list[str]:
     """Issue 11, item 9: for each module, its largest median gain over the rows, and the verdict."""
     lines = []
+    aa = next((ratio for ratio in ratios if ratio.kind == "aa"), None)
     for ratio in (ratio for ratio in ratios if ratio.kind == "gain"):
         gains = {}
         for row in rows:
@@ -190,8 +191,10 @@ def gain_lines(measurements: Measurements, rows: list, ratios: list[Ratio]) -> l
         verdict = "gains more than 10 %: keep" if best > GAIN_TO_KEEP else "gains 10 % or less on every row"
         detail = ", ".join(f"{row_name(r)} {gains[(r, 'rps')]:+.1%} req/s / {gains.get((r, 'cpu'), 0):+.1%} CPU"
                            for r in rows if (r, "rps") in gains)
+        noise = fmt(measurements.ratios(row, aa, metric), "{:.3f}") if aa else "-"
         lines.append(f"- {ratio.label}: largest {best:+.1%} ({row_name(row)}, "
-                     f"{'req/s' if metric == 'rps' else 'CPU/req'}): {verdict}. Per row: {detail}")
+                     f"{'req/s' if metric == 'rps' else 'CPU/req'}; that row's A/A {noise}): {verdict}. "
+                     f"Per row: {detail}")
     return lines
 
 
