@@ -265,7 +265,8 @@ class Result:
 
     @property
     def errors(self) -> int:
-        return self.non_2xx + self.socket_errors + self.bad_bodies
+        # A slot in which no response came back at all is an error too, not a row of zeros.
+        return self.non_2xx + self.socket_errors + self.bad_bodies + (0 if self.requests else 1)
 
 
 UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
@@ -314,6 +315,9 @@ class Wrk:
         # Players of op 3 not used yet: shared by the Wrk of every server on the same database.
         self.deposit_counter = deposit_counter if deposit_counter is not None else [layout["deposit"][0]]
 
+    def deposit_players_left(self) -> int:
+        return self.layout["deposit"][0] + self.layout["deposit"][1] - RESERVED_PLAYERS - self.deposit_counter[0]
+
     def args(self, op: str, impl: str, seconds: int, share: tuple[int, int]) -> tuple[str, list[str]]:
         common = [f"impl={impl}", f"token={self.token}"]
         if op == "lookup":
@@ -331,11 +335,10 @@ class Wrk:
                                          f"count={queries.SPIN_COUNT}"]
         if op == "deposit":
             stride = seconds * DEPOSIT_CREATES_PER_THREAD_SECOND
+            if stride * THREADS > self.deposit_players_left():
+                raise RuntimeError("not enough seeded players for op 3 (run.py sizes the seed; a bug)")
             lo = self.deposit_counter[0]
             self.deposit_counter[0] += stride * THREADS
-            end = self.layout["deposit"][0] + self.layout["deposit"][1] - RESERVED_PLAYERS
-            if self.deposit_counter[0] > end:
-                raise RuntimeError("not enough seeded players for op 3 (run.py sizes the seed; a bug)")
             return "deposit_pair.lua", common + [
                 f"create={json.dumps(queries.CREATE)}", f"approve={json.dumps(queries.APPROVE)}",
                 f"lo={lo}", f"stride={stride}", f"admin={self.layout['admin']}",
