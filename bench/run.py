@@ -439,11 +439,9 @@ def main(argv=None) -> int:
                         result = wrk.run(op, impl, connections, options.duration, share=shares[slot.key], seed=seed)
                         if result.foreign_cpu is None or result.foreign_cpu <= BUSY:
                             break
-                        again = attempt < options.busy_retries and retries.allow(op, wrk)
-                        log(f"{slot.key} {op} c{connections}: others used {result.foreign_cpu:.0%} of the CPU; "
-                            + ("again" if again else "kept"))
-                        if not again:
+                        if not (attempt < options.busy_retries and retries.allow(op, wrk)):
                             break
+                        log(f"{slot.key} {op} c{connections}: others used {result.foreign_cpu:.0%} of the CPU; again")
                     retries.done(op)
                     measurements.add((op, connections), slot, result)
                     foreign = "?" if result.foreign_cpu is None else f"{result.foreign_cpu:.0%}"
