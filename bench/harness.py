@@ -362,7 +362,7 @@ class Wrk:
                                 preexec_fn=pinned(self.cpus))
         elapsed = time.monotonic() - started
         busy_after, steal_after = machine_busy_seconds()
-        ours = [process.cpu_seconds() - before for process, before in zip(processes, ours_before)]
+        ours = [process.cpu_seconds() - before for process, before in zip(processes, ours_before, strict=True)]
         ours_total = sum(ours) + children_cpu_seconds() - wrk_before + own_cpu_seconds() - self_before
         if output.returncode != 0:
             raise RuntimeError(f"wrk failed: {output.stderr}\n{output.stdout}")

@@ -162,7 +162,8 @@ def goal_lines(measurements: Measurements, ratios: list[Ratio]) -> list[str]:
             verdict = "MET" if median >= minimum else "NOT MET"
             if low < minimum <= high:
                 verdict += " (the goal lies inside the rounds' range)"
-            lines.append(f"- {row_name(row)}: GraphQL {fmt(values, '{:.3f}')}× plain (goal ≥ {minimum}×): {verdict}")
+            lines.append(f"- {row_name(row)}: GraphQL {fmt(values, '{:.3f}')}× plain (goal ≥ {minimum}×): "
+                         f"{verdict}")
     for row in ((op, 64) for op in ("lookup", "list")):
         results = measurements.of(row, "gql")
         if results:
@@ -245,9 +246,9 @@ def previous_run(text: str, mode: str) -> dict | None:
     return None
 
 
-def agreement_lines(current: dict, previous: dict | None, when: str = "the previous run") -> list[str]:
+def agreement_lines(current: dict, previous: dict | None) -> list[str]:
     if previous is None:
-        return [f"- no earlier run of this mode in RESULTS.md to compare with"]
+        return ["- no earlier run of this mode in RESULTS.md to compare with"]
     lines, worst = [], 0.0
     for key, value in current["ratios"].items():
         if key in previous["ratios"]:
@@ -255,7 +256,7 @@ def agreement_lines(current: dict, previous: dict | None, when: str = "the previ
             worst = max(worst, abs(delta)) if key.endswith("gql/plain") else worst
             lines.append(f"  - {key}: {value:.3f} now, {previous['ratios'][key]:.3f} then ({delta:+.3f})")
     verdict = "MET" if worst <= AGREEMENT else "NOT MET"
-    return [f"- against {when} of this mode ({previous.get('when', '?')}): largest GraphQL/plain difference "
+    return [f"- against the previous run of this mode ({previous.get('when', '?')}): largest GraphQL/plain difference "
             f"{worst:.3f} (goal ≤ {AGREEMENT}: {verdict})", *lines]
 
 

@@ -227,7 +227,7 @@ def machine_info(database: Database) -> dict:
 
 
 def render(options, plan: Plan, rows: list, info: dict, measurements: report.Measurements, notes: dict,
-           previous: dict | None, seconds: float) -> tuple[str, dict]:
+           previous: dict | None, seconds: float) -> str:
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     data = report.run_data(measurements, rows, plan.ratios, plan.mode)
     data["when"] = now
@@ -279,7 +279,7 @@ def render(options, plan: Plan, rows: list, info: dict, measurements: report.Mea
     lines += ["", "<details><summary>ratios per round (req/s)</summary>", "",
               *report.per_round_lines(measurements, rows, plan.ratios), "", "</details>", "",
               f"<!-- bench-run {json.dumps(data)} -->", ""]
-    return "\n".join(lines), data
+    return "\n".join(lines)
 
 
 # --- main -------------------------------------------------------------------------------------------
@@ -294,7 +294,8 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true",
                         help=f"smoke run: rows {', '.join(map(report.row_name, QUICK['rows']))}, {QUICK['rounds']} "
                              f"rounds of {QUICK['warmup']}+{QUICK['duration']} s, no other rows, nothing written")
-    parser.add_argument("--rows", type=parse_rows, help="e.g. lookup,list:64 (operation[:connections], comma-separated)")
+    parser.add_argument("--rows", type=parse_rows,
+                        help="e.g. lookup,list:64 (operation[:connections], comma-separated)")
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--duration", type=int, help=f"timed seconds per slot (BENCH_DURATION, {DURATION})")
     parser.add_argument("--warmup", type=int, help=f"warm-up seconds per slot (BENCH_WARMUP, {WARMUP})")
@@ -323,117 +324,117 @@ def parse_args(argv=None):
     return options
 
 
-def main(argv=None) -> int:
-    options = parse_args(argv)
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (bash bench/run.sh installs it)")
-    plan = Plan("internals" if options.internals else "compare" if options.compare else "default", options.compare)
-    rows = options.rows
-    server_cpus, client_cpus = cpu_split(options.cpus)
-    if client_cpus:
-        os.sched_setaffinity(0, client_cpus)  # this driver beside wrk, off the servers' CPUs
-    slot_seconds = options.warmup + options.duration
-    estimate = options.rounds * len(rows) * len(plan.slots) * (slot_seconds + 0.4)
-    log(f"{plan.mode}: {len(rows)} rows × {len(plan.slots)} slots × {options.rounds} rounds of "
-        f"{options.warmup}+{options.duration} s: about {estimate / 60:.0f} min of wrk")
+class Session:
+    """The databases, servers and targets of one run; a target is one implementation on one server
+    (key -> server, impl, database, seed layout)."""
 
-    started = time.monotonic()
-    tmp = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
-    token = secrets.token_urlsafe(24)
-    base_url = os.environ.get("DATABASE_URL", "")
-    database = Database(base_url)
-    databases = [database]
-    servers: list[Server] = []
-    try:
-        main_slots = [s for s in plan.slots if not s.target.endswith("@ref")]
-        env = bench_env(database, token, tmp)
+    def __init__(self, options, plan: Plan, tmp: Path):
+        self.options, self.plan, self.tmp = options, plan, tmp
+        self.token = secrets.token_urlsafe(24)
+        self.server_cpus, self.client_cpus = cpu_split(options.cpus)
+        self.slot_seconds = options.warmup + options.duration
+        self.databases: list[Database] = []
+        self.servers: list[Server] = []
+        self.targets: dict[str, tuple[Server, str, Database, dict]] = {}
+        self.switched_off: dict[Server, list[str]] = {}
+        self.notes: dict = {"cpus": "not pinned" if not self.server_cpus else
+                            f"servers and database on {sorted(self.server_cpus)}, wrk and the driver on "
+                            f"{sorted(self.client_cpus)}"}
+
+    def _database(self, name: str, root: Path, slots: int) -> tuple[Database, dict, dict]:
+        database = Database(os.environ.get("DATABASE_URL", ""), name=name)
+        self.databases.append(database)
+        env = bench_env(database, self.token, self.tmp, root=root)
         log(f"database {database.name} on {database.cluster.split('@')[-1]}")
-        layout = migrate_and_seed(database, env, deposit_count=deposit_players(
-            rows, options.rounds, len(main_slots), slot_seconds))
+        layout = migrate_and_seed(database, env, root=root, deposit_count=deposit_players(
+            self.options.rows, self.options.rounds, slots, self.slot_seconds))
         log(f"seeded {layout['players']:,} players in {layout['seconds']} s")
-        targets: dict[str, tuple[Server, str, Database, dict]] = {}
-        main = Server(env, log_dir=tmp, cpus=server_cpus, name="main")
-        servers.append(main)
+        return database, env, layout
+
+    def _server(self, env: dict, name: str, root: Path = ROOT) -> Server:
+        server = Server(env, log_dir=self.tmp, root=root, cpus=self.server_cpus, name=name)
+        self.servers.append(server)
+        return server
+
+    def prepare(self) -> None:
+        """Fresh databases, one server per tree or variant, verified targets."""
+        plan = self.plan
+        ref_slots = sum(1 for slot in plan.slots if slot.target.endswith("@ref"))
+        self.database, self.env, layout = self._database("ledger_bench", ROOT, len(plan.slots) - ref_slots)
+        main = self._server(self.env, "main")
         for impl in ("plain", "drf", "gql"):
-            targets[impl] = (main, impl, database, layout)
-        notes: dict = {"cpus": "not pinned" if not server_cpus else
-                       f"servers and database on {sorted(server_cpus)}, wrk and the driver on {sorted(client_cpus)}"}
-        variant_off: dict[Server, list[str]] = {}
+            self.targets[impl] = (main, impl, self.database, layout)
         if plan.mode == "internals":
             for name, modules in plan.variants.items():
-                server = Server(bench_env(database, token, tmp, BENCH_INTERNALS_OFF=",".join(modules)),
-                                log_dir=tmp, cpus=server_cpus, name=f"off-{name}")
-                servers.append(server)
-                variant_off[server] = modules
-                targets[f"gql-{name}"] = (server, "gql", database, layout)
+                server = self._server({**self.env, "BENCH_INTERNALS_OFF": ",".join(modules)}, f"off-{name}")
+                self.switched_off[server] = modules
+                self.targets[f"gql-{name}"] = (server, "gql", self.database, layout)
         if plan.mode == "compare":
-            ref_root = tmp / "ref"
+            ref_root = self.tmp / "ref"
             ref_root.mkdir()
-            commit = export_ref(options.compare, ref_root)
-            log(f"--compare {options.compare}: {commit[:12]} exported to {ref_root}")
-            ref_database = Database(base_url, name="ledger_bench_ref")
-            databases.append(ref_database)
-            ref_env = bench_env(ref_database, token, tmp, root=ref_root)
-            ref_layout = migrate_and_seed(ref_database, ref_env, root=ref_root, deposit_count=deposit_players(
-                rows, options.rounds, len(plan.slots) - len(main_slots), slot_seconds))
-            ref_server = Server(ref_env, log_dir=tmp, root=ref_root, cpus=server_cpus, name="ref")
-            servers.append(ref_server)
+            commit = export_ref(plan.ref, ref_root)
+            log(f"--compare {plan.ref}: {commit[:12]} exported to {ref_root}")
+            ref_database, ref_env, ref_layout = self._database("ledger_bench_ref", ref_root, ref_slots)
+            ref_server = self._server(ref_env, "ref", ref_root)
             for impl in ("plain", "gql"):
-                targets[f"{impl}@ref"] = (ref_server, impl, ref_database, ref_layout)
+                self.targets[f"{impl}@ref"] = (ref_server, impl, ref_database, ref_layout)
 
-        for db in databases:
-            db.autovacuum_off()
-            db.vacuum()
-        postgres = PostgresProcesses(database)
-        if server_cpus and postgres.pid and os.environ.get("BENCH_PG_OWNED") == "1":
-            notes["cpus"] += f" ({pin_tree(postgres.pid, server_cpus)} PostgreSQL processes pinned)"
-        info = machine_info(database)
-        for server in servers:  # started side by side, then waited for
+        for database in self.databases:
+            database.autovacuum_off()
+            database.vacuum()
+        self.postgres = PostgresProcesses(self.database)
+        if self.server_cpus and self.postgres.pid and os.environ.get("BENCH_PG_OWNED") == "1":
+            self.notes["cpus"] += f" ({pin_tree(self.postgres.pid, self.server_cpus)} PostgreSQL processes pinned)"
+        self.info = machine_info(self.database)
+        for server in self.servers:  # started side by side, then waited for
             server.spawn()
-        for server in servers:
+        for server in self.servers:
             server.wait_ready()
-        log(f"{len(servers)} gunicorn server(s) up ({WORKERS} sync workers each, config/gunicorn.py); "
-            f"CPUs: {notes['cpus']}")
+        log(f"{len(self.servers)} gunicorn server(s) up ({WORKERS} sync workers each, config/gunicorn.py); "
+            f"CPUs: {self.notes['cpus']}")
+        self._verify()
 
-        notes["checked"] = []
-        for db in databases:
-            group = [(key, server, impl) for key, (server, impl, target_db, _) in targets.items()
-                     if target_db is db and any(slot.target == key for slot in plan.slots)]
-            group.sort(key=lambda target: target[0] != "plain" and not target[0].startswith("plain@"))
-            notes["checked"] += verify(group, token, targets[group[0][0]][3])
-        notes["internals"] = [f"{server.name}: {line}" for server, modules in variant_off.items()
-                              for line in internals_switched_off(server, modules)]
-        for line in notes["checked"] + notes["internals"]:
+    def _verify(self) -> None:
+        self.notes["checked"] = []
+        for database in self.databases:
+            group = [(key, server, impl) for key, (server, impl, db, _) in self.targets.items()
+                     if db is database and any(slot.target == key for slot in self.plan.slots)]
+            group.sort(key=lambda target: not target[0].startswith("plain"))  # the plain view is the reference
+            self.notes["checked"] += verify(group, self.token, self.targets[group[0][0]][3])
+        self.notes["internals"] = [f"{server.name}: {line}" for server, modules in self.switched_off.items()
+                                   for line in internals_switched_off(server, modules)]
+        for line in self.notes["checked"] + self.notes["internals"]:
             log(f"verified {line}")
 
-        deposit_counters = {db.name: [layout_of["deposit"][0]] for _, _, db, layout_of in targets.values()}
-        wrks = {}
-        for key, (server, impl, db, layout_of) in targets.items():
-            others = (*[s for s in servers if s is not server], postgres)
-            wrks[key] = Wrk(server, token, layout_of, cpus=client_cpus, others=others,
-                            deposit_counter=deposit_counters[db.name])
+    def run_rounds(self) -> report.Measurements:
+        options, plan = self.options, self.plan
+        counters = {db.name: [layout["deposit"][0]] for _, _, db, layout in self.targets.values()}
+        wrks = {key: Wrk(server, self.token, layout, cpus=self.client_cpus, deposit_counter=counters[db.name],
+                         others=(*[other for other in self.servers if other is not server], self.postgres))
+                for key, (server, _, db, layout) in self.targets.items()}
         # The spin players are shared out among the slots, and one share more for the pre-warm.
         shares = {slot.key: (index, len(plan.slots) + 1) for index, slot in enumerate(plan.slots)}
-        slot_players = slot_seconds * DEPOSIT_CREATES_PER_THREAD_SECOND * THREADS
-        for db in databases:
+        prewarm_share = (len(plan.slots), len(plan.slots) + 1)
+        for database in self.databases:
             # The first writes into an almost empty table run at half speed whatever serves them
             # (PostgreSQL's cached plans were made for a few rows, until an ANALYZE): once, untimed.
-            prewarm = next(key for key, target in targets.items() if target[2] is db and key in wrks)
-            for op in dict.fromkeys(op for op, _ in rows if op in WRITES):
-                wrks[prewarm].run(op, targets[prewarm][1], 8, slot_seconds, share=(len(plan.slots), len(plan.slots) + 1))
-            db.vacuum()
-        retries = RetryBudget(options, rows, plan, slot_players)
+            key = next(key for key, target in self.targets.items() if target[2] is database)
+            for op in dict.fromkeys(op for op, _ in options.rows if op in WRITES):
+                wrks[key].run(op, self.targets[key][1], 8, self.slot_seconds, share=prewarm_share)
+            database.vacuum()
+        retries = RetryBudget(options, options.rows, plan,
+                              self.slot_seconds * DEPOSIT_CREATES_PER_THREAD_SECOND * THREADS)
         measurements = report.Measurements()
         for round_index in range(options.rounds):
             measurements.new_round()
-            for row_index, (op, connections) in enumerate(rows):
+            for row_index, (op, connections) in enumerate(options.rows):
                 seed = 1_000 * round_index + row_index  # the same players for every slot of the round
                 for slot in plan.order(round_index):
-                    server, impl, db, _ = targets[slot.target]
-                    if op in WRITES:  # every write slot starts from a vacuumed, analyzed database
-                        db.vacuum()
+                    _, impl, database, _ = self.targets[slot.target]
                     wrk = wrks[slot.target]
                     for attempt in range(1 + options.busy_retries):
+                        if op in WRITES:  # every write slot starts from a vacuumed, analyzed database
+                            database.vacuum()
                         if options.warmup:
                             wrk.run(op, impl, connections, options.warmup, share=shares[slot.key], seed=seed + 500)
                         result = wrk.run(op, impl, connections, options.duration, share=shares[slot.key], seed=seed)
@@ -449,46 +450,69 @@ def main(argv=None) -> int:
                         f"{result.rps:7.0f} req/s  CPU {result.server_cpu_ms:5.2f} ms/req  p99 "
                         f"{result.p99_ms:6.1f} ms  errors {result.errors}  others' CPU {foreign}"
                         + (f"  (players exhausted {result.exhausted})" if result.exhausted else ""))
-        (tmp / "wrk-output.txt").write_text("\n\n".join(
+        (self.tmp / "wrk-output.txt").write_text("\n\n".join(
             f"== round {index + 1} {row} {key}\n{result.raw}"
             for index, results in enumerate(measurements.by_round) for (row, key), result in results.items()))
-        for server in servers:
+        return measurements
+
+    def stop(self) -> None:
+        for server in self.servers:
             server.stop()
 
-        check = subprocess.run([sys.executable, "manage.py", "check_ledger"], cwd=ROOT, env=env,
+    def drop(self) -> None:
+        shutil.rmtree(self.tmp / "ref", ignore_errors=True)  # the other ref's tree; the logs stay
+        if os.environ.get("BENCH_KEEP_DB") == "1":
+            return
+        for database in self.databases:
+            try:
+                database.drop()
+            except Exception as error:  # the cluster may already be gone
+                log(f"could not drop {database.name}: {error}")
+
+
+def main(argv=None) -> int:
+    options = parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (bash bench/run.sh installs it)")
+    plan = Plan("internals" if options.internals else "compare" if options.compare else "default", options.compare)
+    started = time.monotonic()
+    session = Session(options, plan, Path(tempfile.mkdtemp(prefix="ledger-bench-")))
+    if session.client_cpus:
+        os.sched_setaffinity(0, session.client_cpus)  # this driver beside wrk, off the servers' CPUs
+    estimate = options.rounds * len(options.rows) * len(plan.slots) * (session.slot_seconds + 0.4)
+    log(f"{plan.mode}: {len(options.rows)} rows × {len(plan.slots)} slots × {options.rounds} rounds of "
+        f"{options.warmup}+{options.duration} s: about {estimate / 60:.0f} min of wrk")
+    try:
+        session.prepare()
+        measurements = session.run_rounds()
+        session.stop()
+        notes = session.notes
+        check = subprocess.run([sys.executable, "manage.py", "check_ledger"], cwd=ROOT, env=session.env,
                                capture_output=True, text=True, timeout=300)
         notes["ledger"] = ("OK: every total equals the sum of the journal" if check.returncode == 0
                            else f"FAILED: {(check.stderr or check.stdout).strip()[:300]}")
         log(f"check_ledger: {notes['ledger']}")
         if options.other_rows:
-            notes["sheets"] = measure_sheets_sync(database.url)
-            notes["bot"] = measure_bot_latency(database.url)
+            notes["sheets"] = measure_sheets_sync(session.database.url)
+            notes["bot"] = measure_bot_latency(session.database.url)
         previous_text = options.out.read_text() if options.out and options.out.exists() else ""
-        block, _ = render(options, plan, rows, info, measurements, notes,
-                          report.previous_run(previous_text, plan.mode), time.monotonic() - started)
+        block = render(options, plan, options.rows, session.info, measurements, notes,
+                       report.previous_run(previous_text, plan.mode), time.monotonic() - started)
         print()
         print(block)
         if options.out:
             options.out.write_text(report.insert_run(previous_text, block, RESULTS_HEADER))
             log(f"wrote the run's block into {options.out}")
-        log(f"raw wrk output in {tmp / 'wrk-output.txt'}")
-
+        log(f"raw wrk output in {session.tmp / 'wrk-output.txt'}")
         for flag, module in ((options.profile, "bench.profile"), (options.experiments, "bench.experiments")):
             if flag:
                 subprocess.run([sys.executable, "-m", module], cwd=ROOT, check=True, timeout=1800,
-                               env={**env, "BENCH_TOKEN": token, "BENCH_SEEDED": "1"})
+                               env={**session.env, "BENCH_TOKEN": session.token, "BENCH_SEEDED": "1"})
         failed = sum(result.errors for result in measurements.all_results()) or check.returncode
         return 1 if failed else 0
     finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(tmp / "ref", ignore_errors=True)  # the other ref's tree; the logs stay
-        if os.environ.get("BENCH_KEEP_DB") != "1":
-            for db in databases:
-                try:
-                    db.drop()
-                except Exception as error:  # the cluster may already be gone
-                    log(f"could not drop {db.name}: {error}")
+        session.stop()
+        session.drop()
 
 
 if __name__ == "__main__":

@@ -73,7 +73,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as Li
 from strawberry_django.optimizer import DjangoOptimizerExtension
 from graphql_api.schema import schema
 username = schema._schema.type_map["User"].fields["username"]
-optimizer = next(ext for ext in schema.extensions if isinstance(ext, type) and issubclass(ext, DjangoOptimizerExtension))
+optimizer = next(extension for extension in schema.extensions
+                 if isinstance(extension, type) and issubclass(extension, DjangoOptimizerExtension))
 print(json.dumps({
     # Strawberry's fast path for basic fields (strawberry/schema/schema_converter.py); its
     # `_is_default` mark is no sign of it: every field without a resolver of its own has that.
