@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import (  # noqa: E402
+from bench.harness import (  # noqa: E402
     DURATION, WARMUP, Database, Server, Wrk, bench_env, log, migrate_and_seed,
 )
 

@@ -53,7 +53,7 @@ def prepare_environment():
     os.environ["API_TOKEN"] = os.environ.get("BENCH_TOKEN") or os.environ.get("API_TOKEN") or secrets.token_urlsafe(24)
     if os.environ.get("BENCH_SEEDED") == "1":
         return None
-    from bench.run import Database
+    from bench.harness import Database
     database = Database(os.environ.get("DATABASE_URL", ""), name="ledger_profile")
     database.create()
     os.environ["DATABASE_URL"] = database.url

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark in one go (as root): wrk, the bench deps, a throwaway PostgreSQL on its own
 # port, bench/run.py, then PostgreSQL stopped and removed. Extra arguments go to run.py
-# (--profile, --experiments). Everything listens on and targets 127.0.0.1 only.
-#   bash bench/run.sh
-#   BENCH_PG_PORT=55441 BENCH_DURATION=8 bash bench/run.sh --profile
+# (python -m bench.run --help). Everything listens on and targets 127.0.0.1 only.
+#   bash bench/run.sh                      # the default run, ~11 min
+#   bash bench/run.sh --quick              # a smoke run, ~1.5 min
+#   bash bench/run.sh --internals          # graphql_api's internals modules each on and off
+#   bash bench/run.sh --compare main --rows lookup,list
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +39,8 @@ if [ -z "$started" ]; then
     exit 1
 fi
 trap pg_stop EXIT
+# Ours alone: run.py may pin its processes to the servers' CPUs (--cpus split).
+export BENCH_PG_OWNED=1
 
 # Bounded: SIGINT lets run.py stop gunicorn and drop its database; killed 30 s later if not.
 timeout -s INT -k 30 1800 .venv/bin/python -m bench.run "$@"

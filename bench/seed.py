@@ -9,6 +9,7 @@ The layout (ranges of Telegram ids) is plain data here so run.py can import it
 without Django.
 """
 import json
+import os
 import sys
 import time
 from decimal import Decimal
@@ -16,7 +17,8 @@ from decimal import Decimal
 ADMIN_TELEGRAM_ID = 9_000_000_001           # in ADMIN_USER_ID; decides the approvals
 LOOKUP_BASE, LOOKUP_COUNT = 6_000_000_000, 10_000      # op 1: random lookups over these
 PENDING_BASE, PENDING_COUNT = 6_100_000_000, 200       # op 2: each has one pending deposit
-DEPOSIT_BASE, DEPOSIT_COUNT = 6_200_000_000, 40_000    # op 3: each is used for one create+approve
+# op 3: each is used for one create+approve; run.py sizes the range for its rounds and slots.
+DEPOSIT_BASE, DEPOSIT_COUNT = 6_200_000_000, int(os.environ.get("BENCH_DEPOSIT_COUNT", "40000"))
 SPIN_BASE, SPIN_COUNT = 6_300_000_000, 2_000           # op 4: random spins over these
 SPINS_EACH = 5_000                                     # spins of each op-4 player
 LOOKUP_SPINS = 25                                      # op-1 players have some spins too

@@ -1,5 +1,5 @@
 -- Shared by the operation scripts (wrk runs with its working directory here).
--- Arguments after `--` are key=value pairs: impl=plain|drf|gql token=... and per-script keys.
+-- Arguments after `--` are key=value pairs: impl=plain|drf|gql token=... [seed=N] and per-script keys.
 -- Each thread counts responses that are 2xx but wrong (a GraphQL body with "errors" or an
 -- OperationInfo, a missing id, a short list) in `bad`; done() prints one machine-readable line.
 
@@ -24,7 +24,8 @@ function common_init(args)
   impl = opt.impl
   bad = 0
   exhausted = 0
-  math.randomseed(os.time() * 1000 + (tid or 0) * 7919)
+  -- run.py hands the same seed to every slot of a round: they all meet the same players.
+  math.randomseed(tonumber(opt.seed or os.time()) + (tid or 0) * 7919)
   headers = { ["Authorization"] = "Bearer " .. opt.token, ["Content-Type"] = "application/json" }
   get_headers = { ["Authorization"] = "Bearer " .. opt.token }
 end
