@@ -7,9 +7,11 @@ from ledger.selectors.players import (
 from ledger.selectors.requests import deposit_list, deposits_pending, withdrawal_list, withdrawals_pending
 from ledger.selectors.spins import PrizeOdds, prize_table, spin_account_get, spin_history, spin_rewards_pending
 from ledger.selectors.stats import Stats, stats
+from ledger.selectors.withdrawals import WithdrawalEligibility, withdrawal_eligibility, withdrawal_refusal
 
 __all__ = [
     "MAX_PAGE", "PrizeOdds", "Stats", "admin_telegram_ids", "by_id", "deposit_list", "deposits_pending", "is_admin",
     "page", "payment_methods_active", "player_get", "player_list", "prize_table", "spin_account_get",
-    "spin_history", "spin_rewards_pending", "stats", "super_admin_id", "withdrawal_list", "withdrawals_pending",
+    "spin_history", "spin_rewards_pending", "stats", "super_admin_id", "WithdrawalEligibility",
+    "withdrawal_eligibility", "withdrawal_list", "withdrawal_refusal", "withdrawals_pending",
 ]

@@ -6,7 +6,7 @@ change is never recorded without its trail or the reverse. Callers import from t
 the modules are how the code is kept, not a second API.
 """
 from ledger.services.deposits import deposit_approve, deposit_create, deposit_reject
-from ledger.services.players import payout_name_set_once, user_upsert
+from ledger.services.players import payout_name_set_once, user_language_set, user_upsert
 from ledger.services.spins import (
     MAX_SPINS_PER_CALL, MAX_SPINS_PER_GRANT, SpinBatch, draw_prize, spin_reward_approve, spin_reward_reject,
     spin_rewards_approve_all, spins_grant, spins_process,
@@ -16,5 +16,6 @@ from ledger.services.withdrawals import withdrawal_approve, withdrawal_create, w
 __all__ = [
     "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "deposit_approve", "deposit_create", "deposit_reject",
     "draw_prize", "payout_name_set_once", "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all",
-    "spins_grant", "spins_process", "user_upsert", "withdrawal_approve", "withdrawal_create", "withdrawal_reject",
+    "spins_grant", "spins_process", "user_language_set", "user_upsert", "withdrawal_approve", "withdrawal_create",
+    "withdrawal_reject",
 ]
