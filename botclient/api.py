@@ -22,7 +22,8 @@ from graphql.language import FragmentSpreadNode, Visitor
 
 from botclient import records
 from botclient.records import (
-    AccountOverview, Deposit, Eligibility, Event, PaymentMethod, Prize, Spin, SpinAccount, SpinBatch, Stats, User, Withdrawal,
+    AccountOverview, Deposit, Eligibility, Event, PaymentMethod, Prize, Spin, SpinAccount, SpinBatch, Stats, User,
+    Withdrawal,
 )
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,9 @@ import strawberry_django
 from graphql_api.errors import LedgerErrors
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
-from graphql_api.types import DepositType, Language, SpinAccountType, SpinBatch, SpinRewards, SpinType, UserType, WithdrawalType
+from graphql_api.types import (
+    DepositType, Language, SpinAccountType, SpinBatch, SpinRewards, SpinType, UserType, WithdrawalType,
+)
 from delivery import services as delivery_services
 from ledger import services
 

@@ -143,7 +143,8 @@ class SpinRewards:
 @strawberry.type(description="Whether a player may withdraw now, told before they type anything.")
 class WithdrawalEligibility:
     eligible: bool
-    code: ErrorCode | None = strawberry.field(description="Why not, as createWithdrawal would refuse; null if eligible.")
+    code: ErrorCode | None = strawberry.field(description="Why not, as createWithdrawal would refuse; null if "
+                                                          "eligible.")
     minimum: Decimal = strawberry.field(description="The smallest withdrawal, in MVR.")
     payout_name: str = strawberry.field(description="Payouts go to this name only; empty before the first "
                                                     "approved deposit.")

@@ -158,7 +158,8 @@ class World:
                         {"t": player.id})["deposits"]
 
     def language_of(self, player) -> str:
-        return self.gql("query($t: BigInt!) { user(telegramId: $t) { language } }", {"t": player.id})["user"]["language"]
+        data = self.gql("query($t: BigInt!) { user(telegramId: $t) { language } }", {"t": player.id})
+        return data["user"]["language"]
 
     def nothing_more_for(self, player) -> None:
         """Updates of one person are handled in order: once a later /help is answered, any reply to

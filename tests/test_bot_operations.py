@@ -14,7 +14,6 @@ from graphql import build_schema, parse, validate
 
 from botclient import keyboards, texts
 from botclient.api import OPERATIONS_FILE, BackendRefusal, documents
-from botclient.app import webhooks_available
 from botclient.board import proof_is_photo
 from botclient.config import Config, ConfigError
 from botclient.handlers.admin import period_bounds
@@ -63,15 +62,6 @@ def test_without_bot_token_the_bot_says_it_is_off_and_exits_0():
                             timeout=30)
     assert result.returncode == 0
     assert "bot off: BOT_TOKEN is not set" in result.stderr
-
-
-@pytest.mark.skipif(webhooks_available(), reason="PTB's webhooks extra is installed here")
-def test_webhook_mode_without_its_extra_says_so_and_exits_1():
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BOT_TOKEN": "1:x", "API_TOKEN": "t",
-           "BOT_WEBHOOK_URL": "https://bot.example.com"}
-    result = subprocess.run([sys.executable, "-m", "botclient"], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=30)
-    assert result.returncode == 1 and "python-telegram-bot[webhooks]" in result.stderr
 
 
 def test_amounts_are_read_as_numbers_and_judged_by_the_backend():

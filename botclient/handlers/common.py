@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import logging
 import warnings
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
