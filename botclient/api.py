@@ -159,7 +159,7 @@ class LedgerApi:
     async def language(self, telegram_id: int) -> str | None:
         """The player's language (en, dv); None for someone the backend does not know yet."""
         data = (await self.execute("Language", telegramId=telegram_id))["user"]
-        return records.language(data["language"]) if data else None
+        return records.language_code(data["language"]) if data else None
 
     async def withdrawal_eligibility(self, telegram_id: int) -> Eligibility | None:
         data = (await self.execute("WithdrawalEligibility", telegramId=telegram_id))["withdrawalEligibility"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext
 import logging
+import os
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -49,7 +50,7 @@ def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> list[Path]:
             continue
         with po_path.open("rb") as source:
             catalog = read_po(source, locale=po_path.parent.parent.name, domain=DOMAIN)
-        temporary = mo_path.with_suffix(".mo.tmp")
+        temporary = mo_path.with_name(f".{mo_path.name}.{os.getpid()}")  # one per process: bots may start together
         with temporary.open("wb") as target:
             write_mo(target, catalog)  # fuzzy and empty entries are left out: they fall back to English
         temporary.replace(mo_path)  # a bot starting beside this one never reads half a file

@@ -49,7 +49,7 @@ class SpinAccount:
                    total_chips_approved=data.get("totalChipsApproved", 0))
 
 
-def language(value: str | None) -> str:
+def language_code(value: str | None) -> str:
     """The backend's Language enum (EN, DV) as the bot's catalog name (en, dv)."""
     return (value or "EN").lower()
 
@@ -66,7 +66,7 @@ class User(Person):
     def from_json(cls, data: dict) -> User:
         person = Person.from_json(data)
         return cls(**person.__dict__, account_name=data.get("accountName") or "",
-                   language=language(data.get("language")),
+                   language=language_code(data.get("language")),
                    created_at=_time(data.get("createdAt")), is_admin=bool(data.get("isAdmin")),
                    spin_account=SpinAccount.from_json(data["spinAccount"]) if data.get("spinAccount") else None)
 

@@ -28,7 +28,10 @@ class AdminMessage(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["request_kind", "request_id", "chat_id"], name="admin_message_unique"),
+            # Not "admin_message_unique": the ledger's old table holds that name on PostgreSQL until the
+            # rows are copied here and it is dropped (ledger 0005).
+            models.UniqueConstraint(fields=["request_kind", "request_id", "chat_id"],
+                                    name="delivery_admin_message_unique"),
         ]
 
     def __str__(self) -> str:

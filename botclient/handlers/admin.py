@@ -74,7 +74,7 @@ async def approve(update: Update, context: BotContext):
         await call(request_id, admin)
         toast = texts.decided_toast("APPROVED")
     except BackendUnavailable:
-        await answer(query, context.english._(texts.UNAVAILABLE), alert=True)
+        await answer(query, texts.UNAVAILABLE, alert=True)
         return
     except BackendRefusal as refusal:
         if refusal.code == "ALREADY_DECIDED":
@@ -94,7 +94,7 @@ async def approve_all(update: Update, context: BotContext):
     try:
         spins, chips = await context.api.approve_spin_rewards(player_id, update.effective_user.id)
     except BackendUnavailable:
-        await answer(query, context.english._(texts.UNAVAILABLE), alert=True)
+        await answer(query, texts.UNAVAILABLE, alert=True)
         return
     except BackendRefusal as refusal:
         await answer(query, texts.admin_refusal(refusal), alert=True)
@@ -137,7 +137,7 @@ async def got_reason(update: Update, context: BotContext):
     try:
         await call(request_id, reason, update.effective_user.id)
     except BackendUnavailable:
-        await reply(update, context.english._(texts.UNAVAILABLE) + texts.REASON_AGAIN)
+        await reply(update, texts.UNAVAILABLE + texts.REASON_AGAIN)
         return None
     except BackendRefusal as refusal:
         if refusal.code != "ALREADY_DECIDED":

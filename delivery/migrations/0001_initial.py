@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "constraints": [models.UniqueConstraint(fields=("request_kind", "request_id", "chat_id"),
-                                                        name="admin_message_unique")],
+                                                        name="delivery_admin_message_unique")],
             },
         ),
     ]
