@@ -28,8 +28,6 @@ class AdminMessage(models.Model):
 
     class Meta:
         constraints = [
-            # Not "admin_message_unique": the ledger's old table holds that name on PostgreSQL until the
-            # rows are copied here and it is dropped (ledger 0005).
             models.UniqueConstraint(fields=["request_kind", "request_id", "chat_id"],
                                     name="delivery_admin_message_unique"),
         ]
