@@ -20,8 +20,10 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, parse, print_ast, visit
 from graphql.language import FragmentSpreadNode, Visitor
 
+from botclient import records
 from botclient.records import (
-    AccountOverview, Deposit, Event, PaymentMethod, Prize, Spin, SpinAccount, SpinBatch, Stats, User, Withdrawal,
+    AccountOverview, Deposit, Eligibility, Event, PaymentMethod, Prize, Spin, SpinAccount, SpinBatch, Stats, User,
+    Withdrawal,
 )
 
 logger = logging.getLogger(__name__)
@@ -148,6 +150,20 @@ class LedgerApi:
         payload = await self.mutate("UpsertUser", "upsertUser",
                                     input={k: v for k, v in data.items() if v is not None})
         return User.from_json(payload)
+
+    async def set_language(self, telegram_id: int, language: str) -> User:
+        payload = await self.mutate("SetLanguage", "setLanguage",
+                                    input={"telegramId": telegram_id, "language": language.upper()})
+        return User.from_json(payload)
+
+    async def language(self, telegram_id: int) -> str | None:
+        """The player's language (en, dv); None for someone the backend does not know yet."""
+        data = (await self.execute("Language", telegramId=telegram_id))["user"]
+        return records.language_code(data["language"]) if data else None
+
+    async def withdrawal_eligibility(self, telegram_id: int) -> Eligibility | None:
+        data = (await self.execute("WithdrawalEligibility", telegramId=telegram_id))["withdrawalEligibility"]
+        return Eligibility.from_json(data) if data else None
 
     async def user(self, telegram_id: int) -> User | None:
         data = (await self.execute("Me", telegramId=telegram_id))["user"]

@@ -4,34 +4,31 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import logging
+import signal
 import sys
+import time
 from collections import Counter
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor, ContextTypes, Defaults
 
-from botclient.api import LedgerApi
+from botclient import texts
+from botclient.admins import AdminDirectory
+from botclient.api import BackendError, BackendUnavailable, LedgerApi
 from botclient.board import Board
 from botclient.config import Config, ConfigError
 from botclient.handlers import admin, deposit, player, spins, withdrawal
-from botclient.admins import AdminDirectory
 from botclient.handlers.common import BotContext, on_error
+from botclient.i18n import ENGLISH, LANGUAGES, translator
+from botclient.languages import LanguageDirectory
 from botclient.notifications import Notifier
 
 logger = logging.getLogger("botclient")
 
-COMMANDS = [
-    BotCommand("start", "Register, or show the menu"),
-    BotCommand("deposit", "Load chips"),
-    BotCommand("withdraw", "Cash out"),
-    BotCommand("spins", "Free spins"),
-    BotCommand("account", "My account"),
-    BotCommand("help", "How it works"),
-    BotCommand("cancel", "Stop what you are doing"),
-]
-KNOWN_COMMANDS = {c.command for c in COMMANDS} | admin.ADMIN_COMMANDS
+KNOWN_COMMANDS = {command for command, _ in texts.COMMANDS} | admin.ADMIN_COMMANDS
+RETRY_FIRST, RETRY_MAX = 1.0, 60.0  # seconds between start-up checks while Telegram or the backend is away
 
 
 class PerUserUpdates(BaseUpdateProcessor):
@@ -80,8 +77,13 @@ class ClubBot(Application):
 
     async def start(self) -> None:
         await super().start()
+        tz = self.bot_data["config"].tz
         try:
-            await self.bot.set_my_commands(COMMANDS)
+            for language in LANGUAGES:  # Telegram shows each user the list in their app's language
+                t = translator(language, tz)
+                await self.bot.set_my_commands([BotCommand(command, t._(description))
+                                                for command, description in texts.COMMANDS],
+                                               language_code=None if language == ENGLISH else language)
         except TelegramError as error:
             logger.warning("could not set the command list: %s", error)
         self.bot_data["notifier"].start()
@@ -110,10 +112,11 @@ def build_application(config: Config, *, api: LedgerApi | None = None) -> ClubBo
         .build()
     )
     admins = AdminDirectory(api)
+    languages = LanguageDirectory(api, config.tz)
     board = Board(application.bot, api, admins, config.tz)
     application.bot_data.update(
-        api=api, config=config, admins=admins, board=board,
-        notifier=Notifier(application.bot, api, board, interval=config.events_interval),
+        api=api, config=config, admins=admins, board=board, languages=languages,
+        notifier=Notifier(application.bot, api, board, languages, interval=config.events_interval),
     )
     # One conversation per group, so a menu press reaches every one of them (see handlers/common.py).
     application.add_handler(admin.reject_conversation(), group=0)
@@ -130,6 +133,80 @@ def webhooks_available() -> bool:
     return importlib.util.find_spec("tornado") is not None
 
 
+class Redacted(logging.Filter):
+    """Secrets never reach a log line: PTB names the bot token in some errors, httpx in request URLs."""
+
+    def __init__(self, *secrets: str):
+        super().__init__()
+        self.secrets = [secret for secret in secrets if secret]
+
+    def _clean(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<hidden>")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self._clean(record.getMessage()), None
+        if record.exc_info:
+            record.exc_text = self._clean(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def hide_secrets(config: Config) -> None:
+    redacted = Redacted(config.bot_token, config.api_token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redacted)
+
+
+async def what_is_missing(config: Config) -> str | None:
+    """None when Telegram accepts the token and the backend accepts the bot; else what to do about it."""
+    try:
+        async with Bot(config.bot_token, base_url=config.telegram_base_url, base_file_url=config.file_base_url):
+            pass  # entering calls getMe, which checks the token
+    except InvalidToken:
+        return "Telegram refused BOT_TOKEN: set BOT_TOKEN to the token @BotFather gave for this bot"
+    except NetworkError:
+        return (f"Telegram is not reachable at TELEGRAM_API_BASE_URL={config.telegram_base_url}: "
+                "check the network or that setting")
+    except TelegramError as error:
+        return f"Telegram answered {type(error).__name__}: check BOT_TOKEN and TELEGRAM_API_BASE_URL"
+    api = LedgerApi(config.api_url, config.api_token, timeout=config.api_timeout)
+    try:
+        await api.execute("AdminIds")
+    except BackendUnavailable:
+        return f"the backend is not answering at API_URL={config.api_url}: start the web server, or fix API_URL"
+    except BackendError:
+        return "the backend refused the bot: set API_TOKEN to the same value for the web server and the bot"
+    finally:
+        await api.close()
+    return None
+
+
+def wait_until_ready(config: Config, loop: asyncio.AbstractEventLoop) -> None:
+    """Check Telegram and the backend until both answer, with backoff; each new reason is logged once."""
+    delay, told = RETRY_FIRST, None
+    while (missing := loop.run_until_complete(what_is_missing(config))) is not None:
+        if missing != told:
+            logger.error("bot waiting: %s; retrying with backoff (up to every %.0fs)", missing, RETRY_MAX)
+            told = missing
+        time.sleep(delay)
+        delay = min(delay * 2, RETRY_MAX)
+    if told:
+        logger.info("bot ready: Telegram and the backend answer")
+
+
+def wait_for_the_operator(problem: str) -> int:
+    """A setting only a restart can change: say it once and stay up, because process managers such as
+    honcho stop the web server and the worker too when one process exits."""
+    logger.error("bot off: %s", problem)
+    try:
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        return 0
+
+
 def main() -> int:
     if not logging.getLogger().handlers:  # under manage.py, Django's LOGGING is already in place
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -137,18 +214,20 @@ def main() -> int:
     try:
         config = Config.from_env()
     except ConfigError as error:
-        logger.error("bot off: %s", error)
-        return 2
+        return wait_for_the_operator(f"{error}; fix it and restart the bot")
+    hide_secrets(config)
     if not config.bot_token:
         logger.warning("bot off: BOT_TOKEN is not set")
         return 0
     if not config.api_token:
-        logger.error("bot off: API_TOKEN is not set, and the backend refuses the bot without it")
-        return 1
+        return wait_for_the_operator("BOT_TOKEN is set but API_TOKEN is not; set API_TOKEN to the web server's "
+                                     "value and restart the bot")
     if config.webhook_url and not webhooks_available():
-        logger.error("bot off: BOT_WEBHOOK_URL is set, but webhook mode needs python-telegram-bot[webhooks] "
-                     "(tornado), which is not installed; unset BOT_WEBHOOK_URL to use polling")
-        return 1
+        return wait_for_the_operator("BOT_WEBHOOK_URL is set, but webhook mode needs python-telegram-bot[webhooks] "
+                                     "(tornado), which is not installed; unset BOT_WEBHOOK_URL to use polling")
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # run_polling and run_webhook go on in this loop
+    wait_until_ready(config, loop)
     application = build_application(config)
     allowed = ["message", "callback_query"]
     if config.webhook_url:
@@ -157,10 +236,10 @@ def main() -> int:
         application.run_webhook(
             listen=config.webhook_listen, port=config.webhook_port, url_path=config.webhook_path,
             webhook_url=f"{config.webhook_url.rstrip('/')}/{config.webhook_path}",
-            secret_token=config.webhook_secret or None, allowed_updates=allowed)
+            secret_token=config.webhook_secret or None, allowed_updates=allowed, bootstrap_retries=-1)
     else:
         logger.info("bot on: long polling %s, backend %s", config.telegram_base_url, config.api_url)
-        application.run_polling(allowed_updates=allowed)
+        application.run_polling(allowed_updates=allowed, bootstrap_retries=-1)
     return 0
 
 

@@ -21,8 +21,9 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden
 
 from botclient import keyboards, texts
-from botclient.api import LedgerApi
 from botclient.admins import AdminDirectory
+from botclient.api import LedgerApi
+from botclient.i18n import ENGLISH, translator
 from botclient.records import Deposit, Person, Spin, Withdrawal
 
 logger = logging.getLogger("botclient.board")
@@ -51,18 +52,19 @@ def _harmless(error: BadRequest) -> bool:
 
 class Board:
     def __init__(self, bot: Bot, api: LedgerApi, admins: AdminDirectory, tz):
-        self.bot, self.api, self.admins, self.tz = bot, api, admins, tz
+        self.bot, self.api, self.admins = bot, api, admins
+        self.english = translator(ENGLISH, tz)  # admins read English
 
     # --- views ---------------------------------------------------------------------
 
     def deposit_view(self, deposit: Deposit) -> View:
         photo = deposit.proof if proof_is_photo(deposit.method, deposit.proof) else None
         markup = keyboards.decide("deposit", deposit.id) if deposit.status == "PENDING" else None
-        return View(texts.admin_deposit(deposit, self.tz, proof_as_photo=bool(photo)), markup, photo)
+        return View(texts.admin_deposit(self.english, deposit, proof_as_photo=bool(photo)), markup, photo)
 
     def withdrawal_view(self, withdrawal: Withdrawal) -> View:
         markup = keyboards.decide("withdrawal", withdrawal.id) if withdrawal.status == "PENDING" else None
-        return View(texts.admin_withdrawal(withdrawal, self.tz), markup)
+        return View(texts.admin_withdrawal(self.english, withdrawal), markup)
 
     async def view(self, kind: str, request_id: int) -> View | None:
         if kind == "deposit":
@@ -74,7 +76,7 @@ class Board:
         raise ValueError(f"unknown request kind {kind!r}")
 
     def spin_view(self, player: Person, batch: list[Spin]) -> View:
-        return View(texts.admin_spins(player, batch, self.tz), keyboards.decide_spins(batch, player.telegram_id))
+        return View(texts.admin_spins(self.english, player, batch), keyboards.decide_spins(batch, player.telegram_id))
 
     async def player_wins(self, telegram_id: int, spin_ids) -> tuple[Person | None, list[Spin]]:
         """The player's wins, oldest first, reading back through their history until `spin_ids` are all seen."""

@@ -79,7 +79,7 @@ class Config:
             webhook_secret=text("BOT_WEBHOOK_SECRET"),
         )
         try:
-            config.tz
+            ZoneInfo(config.time_zone)
         except Exception:  # ZoneInfoNotFoundError, or a malformed key
             raise ConfigError(f"TIME_ZONE={config.time_zone!r} is not a known time zone") from None
         return config

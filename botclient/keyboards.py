@@ -11,57 +11,78 @@ from telegram import InlineKeyboardButton as Button
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.ext import filters
 
+from botclient.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, gettext_in
 from botclient.records import PaymentMethod, Spin
 
-DEPOSIT = "💰 Deposit"
-WITHDRAW = "💸 Withdraw"
-SPINS = "🎰 Free Spins"
-ACCOUNT = "👤 My account"
-HELP = "❓ Help"
-ADMIN = "🛠 Admin"
-MENU_BUTTONS = (DEPOSIT, WITHDRAW, SPINS, ACCOUNT, HELP, ADMIN)
+DEPOSIT = N_("💰 Deposit")
+WITHDRAW = N_("💸 Withdraw")
+SPINS = N_("🎰 Free Spins")
+ACCOUNT = N_("👤 My account")
+HELP = N_("❓ Help")
+LANGUAGE = N_("🌐 Language")
+ADMIN = "🛠 Admin"  # admins read English
+MENU_BUTTONS = (DEPOSIT, WITHDRAW, SPINS, ACCOUNT, HELP, LANGUAGE, ADMIN)
 
-CANCEL_LABEL = "✖️ Cancel"
+
+def labels(button: str) -> list[str]:
+    """A menu key in every language: a keyboard sent before a switch of language still works after it."""
+    return sorted({gettext_in(language, button) for language in LANGUAGES})
+
+
+def pressed(button: str) -> filters.MessageFilter:
+    return filters.Text(labels(button))
+
+
+CANCEL_LABEL = N_("✖️ Cancel")
 # A Cancel button names its flow ("x:deposit"), so a stale one left on an old prompt cannot end another flow.
 CANCEL_ANY = r"^x(:\w+)?$"
 CONFIRM = "ok"
+LANGUAGE_PATTERN = re.compile(rf"^lang:({'|'.join(LANGUAGES)})$")
 
 # A press of a main-menu key (or a command) inside a flow ends that flow and is never taken as input.
-MENU_PRESS = filters.Text(MENU_BUTTONS) | filters.COMMAND
+MENU_KEYS = filters.Text([label for button in MENU_BUTTONS for label in labels(button)])
+MENU_PRESS = MENU_KEYS | filters.COMMAND
 FREE_TEXT = filters.TEXT & ~MENU_PRESS
 
 
-def main_menu(is_admin: bool = False) -> ReplyKeyboardMarkup:
-    rows = [[DEPOSIT, WITHDRAW], [SPINS, ACCOUNT], [HELP]]
+def main_menu(t: Translator, is_admin: bool = False) -> ReplyKeyboardMarkup:
+    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SPINS), t._(ACCOUNT)], [t._(HELP), t._(LANGUAGE)]]
     if is_admin:
         rows[-1].append(ADMIN)
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def languages() -> InlineKeyboardMarkup:
+    """Each language named in itself, so whoever cannot read one still finds the other."""
+    return InlineKeyboardMarkup([[Button(LANGUAGE_NAMES[code], callback_data=f"lang:{code}")
+                                  for code in LANGUAGES]])
 
 
 def cancel_data(flow: str) -> str:
     return f"x:{flow}"
 
 
-def cancel_row(flow: str) -> list[Button]:
-    return [Button(CANCEL_LABEL, callback_data=cancel_data(flow))]
+def cancel_row(t: Translator, flow: str) -> list[Button]:
+    return [Button(t._(CANCEL_LABEL), callback_data=cancel_data(flow))]
 
 
-def only_cancel(flow: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([cancel_row(flow)])
+def only_cancel(t: Translator, flow: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([cancel_row(t, flow)])
 
 
-def methods(flow: str, prefix: str, payment_methods: list[PaymentMethod]) -> InlineKeyboardMarkup:
+def methods(t: Translator, flow: str, prefix: str, payment_methods: list[PaymentMethod]) -> InlineKeyboardMarkup:
     buttons = [Button(m.label, callback_data=f"{prefix}:m:{m.code}") for m in payment_methods]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    return InlineKeyboardMarkup([*rows, cancel_row(flow)])
+    return InlineKeyboardMarkup([*rows, cancel_row(t, flow)])
 
 
-def use_saved_pppoker(flow: str, prefix: str, pppoker_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[Button(f"Use {pppoker_id}", callback_data=f"{prefix}:pp")], cancel_row(flow)])
+def use_saved_pppoker(t: Translator, flow: str, prefix: str, pppoker_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button(t._("Use {pppoker_id}").format(pppoker_id=pppoker_id),
+                                         callback_data=f"{prefix}:pp")], cancel_row(t, flow)])
 
 
-def confirm(flow: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[Button("✅ Confirm", callback_data=CONFIRM), *cancel_row(flow)]])
+def confirm(t: Translator, flow: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button(t._("✅ Confirm"), callback_data=CONFIRM), *cancel_row(t, flow)]])
 
 
 # --- spins ----------------------------------------------------------------------------
@@ -72,13 +93,14 @@ ODDS = "sp:odds"
 CLOSE_SPINS = "sp:close"
 
 
-def spin_choices(available: int, nonce: str) -> InlineKeyboardMarkup:
+def spin_choices(t: Translator, available: int, nonce: str) -> InlineKeyboardMarkup:
     """Only what the player can afford; the nonce makes a double tap of one button one spin."""
-    counts = [Button(str(n), callback_data=f"sp:{nonce}:{n}") for n in SPIN_COUNTS if n <= available]
+    counts = [Button(t.number(n), callback_data=f"sp:{nonce}:{n}") for n in SPIN_COUNTS if n <= available]
     rows = [counts[i:i + 5] for i in range(0, len(counts), 5)]
     if available:
-        rows.append([Button(f"All ({available})", callback_data=f"sp:{nonce}:all")])
-    rows.append([Button("🎯 Odds", callback_data=ODDS), Button("✖️ Close", callback_data=CLOSE_SPINS)])
+        rows.append([Button(t._("All ({count})").format(count=t.number(available)),
+                            callback_data=f"sp:{nonce}:all")])
+    rows.append([Button(t._("🎯 Odds"), callback_data=ODDS), Button(t._("✖️ Close"), callback_data=CLOSE_SPINS)])
     return InlineKeyboardMarkup(rows)
 
 

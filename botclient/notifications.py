@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from botclient import texts
 from botclient.api import BackendUnavailable, LedgerApi
 from botclient.board import Board
+from botclient.languages import LanguageDirectory
 from botclient.records import Event
 
 logger = logging.getLogger("botclient.notifications")
@@ -28,8 +29,9 @@ MAX_BACKOFF = 10.0
 
 
 class Notifier:
-    def __init__(self, bot: Bot, api: LedgerApi, board: Board, *, interval: float = 1.0):
-        self.bot, self.api, self.board, self.interval = bot, api, board, interval
+    def __init__(self, bot: Bot, api: LedgerApi, board: Board, languages: LanguageDirectory, *,
+                 interval: float = 1.0):
+        self.bot, self.api, self.board, self.languages, self.interval = bot, api, board, languages, interval
         self._task: asyncio.Task | None = None
         self._attempts: dict[int, int] = {}
 
@@ -103,8 +105,10 @@ class Notifier:
         await self.tell_player(event)
 
     async def tell_player(self, event: Event) -> None:
-        text = texts.player_notice(event.kind, event.payload)
-        if text is None or event.telegram_id is None:
+        if event.telegram_id is None:
+            return
+        text = texts.player_notice(await self.languages.translator(event.telegram_id), event.kind, event.payload)
+        if text is None:
             return
         try:
             await self.bot.send_message(event.telegram_id, text)

@@ -49,9 +49,15 @@ class SpinAccount:
                    total_chips_approved=data.get("totalChipsApproved", 0))
 
 
+def language_code(value: str | None) -> str:
+    """The backend's Language enum (EN, DV) as the bot's catalog name (en, dv)."""
+    return (value or "EN").lower()
+
+
 @dataclass(frozen=True)
 class User(Person):
     account_name: str = ""
+    language: str = "en"
     created_at: datetime | None = None
     is_admin: bool = False
     spin_account: SpinAccount | None = None
@@ -60,6 +66,7 @@ class User(Person):
     def from_json(cls, data: dict) -> User:
         person = Person.from_json(data)
         return cls(**person.__dict__, account_name=data.get("accountName") or "",
+                   language=language_code(data.get("language")),
                    created_at=_time(data.get("createdAt")), is_admin=bool(data.get("isAdmin")),
                    spin_account=SpinAccount.from_json(data["spinAccount"]) if data.get("spinAccount") else None)
 
@@ -78,11 +85,31 @@ class PaymentMethod:
         """Crypto transfers are proven by a transaction id, bank transfers by a slip photo."""
         return self.code.upper() == "USDT"
 
+    @property
+    def unit(self) -> str:
+        """What the player sends and reads amounts in: USDT is priced as USD, but it is USDT they transfer."""
+        return "USDT" if self.takes_txid else self.currency
+
     @classmethod
     def from_json(cls, data: dict) -> PaymentMethod:
         return cls(code=data["code"], label=data["label"], currency=data["currency"],
                    account_number=data["accountNumber"], account_holder=data["accountHolder"],
                    rate_to_base=_decimal(data["rateToBase"]))
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether the player may withdraw now, as the backend's withdrawal rule says (withdrawalEligibility)."""
+    eligible: bool
+    code: str | None
+    minimum: Decimal
+    payout_name: str
+    pending: bool
+
+    @classmethod
+    def from_json(cls, data: dict) -> Eligibility:
+        return cls(eligible=data["eligible"], code=data.get("code"), minimum=_decimal(data["minimum"]),
+                   payout_name=data.get("payoutName") or "", pending=bool(data.get("pending")))
 
 
 @dataclass(frozen=True, kw_only=True)

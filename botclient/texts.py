@@ -1,58 +1,71 @@
 """Every sentence the bot says, in one place. Messages are HTML: anything that
-came from a person (names, reasons, account names) goes through `esc`."""
+came from a person (names, reasons, account names) goes through `esc`.
+
+What players read is translated: a function takes the player's `Translator` (`t`), and a
+constant is marked with `N_` and translated where it is sent (`t._(texts.CANCELLED)`). English is
+the source language (the msgids); botclient/locale/dv/LC_MESSAGES/bot.po holds the Dhivehi.
+What admins read stays English and is not in the catalog; it still formats numbers and times
+through an English `Translator`.
+"""
 from __future__ import annotations
 
 import html
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from botclient.api import BackendRefusal
-from botclient.records import Deposit, PaymentMethod, Person, Prize, Spin, Stats, User, Withdrawal
+from botclient.i18n import N_, Translator
+from botclient.records import Deposit, Eligibility, PaymentMethod, Person, Prize, Spin, Stats, User, Withdrawal
 
-UNAVAILABLE = "The club's system is not answering right now. Please try again in a minute, nothing was lost."
-UNAVAILABLE_RETRY = ("The club's system is not answering right now, so nothing was sent yet. "
-                     "Please try again in a minute (press Confirm again), nothing was lost.")
-UNEXPECTED = "Something went wrong on our side. Please try again in a minute, nothing was lost."
+UNAVAILABLE = N_("The club's system is not answering right now. Please try again in a minute, nothing was lost.")
+UNAVAILABLE_RETRY = N_("The club's system is not answering right now, so nothing was sent yet. "
+                       "Please try again in a minute (press Confirm again), nothing was lost.")
+NOT_SENT_YET = N_("Not sent yet: please try again in a minute.")
+UNEXPECTED = N_("Something went wrong on our side. Please try again in a minute, nothing was lost.")
 
-# One sentence per refusal code of the API contract.
+# One sentence per code of the schema's enum ErrorCode (tests/test_bot_texts.py checks them all).
 REFUSALS = {
-    "FORBIDDEN": "You are not allowed to do that.",
-    "NOT_FOUND": "I could not find that. If you are new here, send /start first.",
-    "INVALID": "That does not look right, please check it and try again.",
-    "DUPLICATE_PENDING": "You already have a request waiting for an admin; please wait until it is decided "
-                         "before sending another one.",
-    "ALREADY_DECIDED": "This request was already decided, so nothing changed.",
-    "INSUFFICIENT_SPINS": "You do not have enough free spins for that.",
-    "BELOW_MINIMUM": "That is below the minimum withdrawal.",
-    "ACCOUNT_NAME_MISMATCH": "Withdrawals are paid only to the account name of your first approved deposit, "
-                             "and you have no approved deposit yet.",
-    "IDEMPOTENCY_CONFLICT": "This request was already sent with different details; please start it again.",
+    "FORBIDDEN": N_("You are not allowed to do that."),
+    "NOT_FOUND": N_("I could not find that. If you are new here, send /start first."),
+    "INVALID": N_("That does not look right, please check it and try again."),
+    "DUPLICATE_PENDING": N_("You already have a request waiting for an admin; please wait until it is decided "
+                            "before sending another one."),
+    "ALREADY_DECIDED": N_("This request was already decided, so nothing changed."),
+    "INSUFFICIENT_SPINS": N_("You do not have enough free spins for that."),
+    "BELOW_MINIMUM": N_("That is below the minimum withdrawal."),
+    "ACCOUNT_NAME_MISMATCH": N_("Withdrawals are paid only to the account name of your first approved deposit, "
+                                "and you have no approved deposit yet."),
+    "IDEMPOTENCY_CONFLICT": N_("This request was already sent with different details; please start it again."),
+    "UNAVAILABLE": UNAVAILABLE,
+    "COUNTER_CLOSED": N_("The counter is closed right now. Please try again later."),
+    "CREDIT_OPEN": N_("You still have an open credit; please settle it first."),
+    "NOT_ELIGIBLE": N_("You are not eligible for this yet."),
+    "RATE_LIMITED": N_("Too many requests at once. Please wait a moment and try again."),
 }
-UNKNOWN_REFUSAL = "The club's system refused this request."
-# The backend's own wording adds what the player needs (which field, the minimum, the balance).
-DETAILED_CODES = {"INVALID", "BELOW_MINIMUM", "INSUFFICIENT_SPINS"}
+UNKNOWN_REFUSAL = N_("The club's system refused this request.")
+# What an INVALID refusal means for the field it names; the backend's own words are English.
+INVALID_FIELDS = {
+    "amount": N_("That amount was not accepted: send a number greater than zero, with at most two decimals."),
+    "pppokerId": N_("That PPPoker id was not accepted: it is the number (digits only) shown in your "
+                    "PPPoker profile."),
+    "accountName": N_("That account name was not accepted; please send it as plain text."),
+    "accountNumber": N_("That account number or wallet address was not accepted; please check it."),
+    "proof": N_("That slip or TXID was not accepted; please check it."),
+    "method": N_("That payment method is not open any more. Please choose another one."),
+}
 
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def refusal(error: BackendRefusal) -> str:
-    sentence = REFUSALS.get(error.code, UNKNOWN_REFUSAL)
-    if error.code in DETAILED_CODES and error.message:
-        return f"{sentence}\n<i>{esc(error.message)}</i>"
-    return sentence
-
-
-def local_time(moment: datetime | None, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
-
-
-def money(amount: Decimal | None, currency: str = "") -> str:
-    if amount is None:
-        return "-"
-    return f"{amount:,.2f} {currency}".strip()
+def refusal(t: Translator, error: BackendRefusal, *, minimum: Decimal | None = None) -> str:
+    """The player's sentence for a refusal: from its code (and field), never the backend's English words."""
+    if error.code == "INVALID" and error.field in INVALID_FIELDS:
+        return t._(INVALID_FIELDS[error.field])
+    if error.code == "BELOW_MINIMUM" and minimum is not None:
+        return t._("That is below the minimum withdrawal of {minimum}.").format(minimum=t.money(minimum, "MVR"))
+    return t._(REFUSALS.get(error.code, UNKNOWN_REFUSAL))
 
 
 def person(who: Person) -> str:
@@ -63,144 +76,212 @@ def person(who: Person) -> str:
 
 # --- general ------------------------------------------------------------------------
 
-ASK_PPPOKER = ("Welcome to the club! 🎲\nPlease send your <b>PPPoker id</b> (digits only) so admins know "
-               "where to load your chips.")
-BAD_PPPOKER = "A PPPoker id is digits only, at least 3. Please send it again, or /cancel."
-MENU_HINT = "Choose from the menu below."
-CANCELLED = "Cancelled. Nothing was sent."
-NOTHING_TO_CANCEL = "There is nothing to cancel."
-NOT_UNDERSTOOD = "I did not get that. Please use the menu below, or /help."
-BUTTON_EXPIRED = "This button is no longer active."
-NOT_ADMIN = "This is for admins only."
+CHOOSE_LANGUAGE = "🌐 Choose your language · ބަހެއް ޚިޔާރުކުރައްވާ"  # both at once: nothing is chosen yet
+ASK_PPPOKER = N_("Welcome to the club! 🎲\nPlease send your <b>PPPoker id</b> (digits only) so admins know "
+                 "where to load your chips.")
+MENU_HINT = N_("Choose from the menu below.")
+CANCELLED = N_("Cancelled. Nothing was sent.")
+CANCELLED_TOAST = N_("Cancelled")
+NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
+NOT_UNDERSTOOD = N_("I did not get that. Please use the menu below, or /help.")
+USE_BUTTONS = N_("Please use the buttons above, or /cancel.")
+BUTTON_EXPIRED = N_("This button is no longer active.")
+NOT_ADMIN = N_("This is for admins only.")
+LANGUAGE_SAVED = N_("Done: I will write to you in English.")
 
 
-def welcome(user: User) -> str:
-    return (f"Welcome back, {esc(user.first_name or user.username or 'player')}! "
-            f"Your PPPoker id is <code>{esc(user.pppoker_id)}</code>.\n{MENU_HINT}")
+def welcome(t: Translator, user: User) -> str:
+    return t._("Welcome back, {name}! Your PPPoker id is <code>{pppoker_id}</code>.").format(
+        name=esc(user.first_name or user.username or t._("player")), pppoker_id=esc(user.pppoker_id)) + \
+        "\n" + t._(MENU_HINT)
 
 
-def pppoker_saved(pppoker_id: str) -> str:
-    return f"Saved: your PPPoker id is <code>{esc(pppoker_id)}</code>.\n{MENU_HINT}"
+def pppoker_saved(t: Translator, pppoker_id: str) -> str:
+    return t._("Saved: your PPPoker id is <code>{pppoker_id}</code>.").format(pppoker_id=esc(pppoker_id)) + \
+        "\n" + t._(MENU_HINT)
 
 
-HELP = (
-    "<b>How it works</b>\n"
-    "💰 <b>Deposit</b>: pick a payment method, transfer to the account shown, then send the amount, "
-    "the account name you paid from and the slip photo (or the TXID for USDT). An admin checks it and "
-    "loads your chips.\n"
-    "💸 <b>Withdraw</b>: payouts go to the account name of your first approved deposit.\n"
-    "🎰 <b>Free Spins</b>: deposits earn spins; wins are loaded after an admin approves them.\n"
-    "👤 <b>My account</b>: your profile, spins and recent requests.\n"
-    "/cancel stops whatever you are doing."
+# The commands, as /help lists them and as Telegram's command menu shows them (in each language).
+COMMANDS = (
+    ("start", N_("Register, or show the menu")),
+    ("deposit", N_("Load chips")),
+    ("withdraw", N_("Cash out")),
+    ("spins", N_("Free spins")),
+    ("account", N_("My account")),
+    ("language", N_("English or Dhivehi")),
+    ("help", N_("How it works")),
+    ("cancel", N_("Stop what you are doing")),
 )
+
+
+def help_text(t: Translator, *, admin: bool) -> str:
+    lines = [
+        t._("<b>How it works</b>"),
+        t._("💰 <b>Deposit</b>: pick a payment method, transfer to the account shown, then send the amount, "
+            "the account name you paid from and the slip photo (or the TXID for USDT). An admin checks it and "
+            "loads your chips."),
+        t._("💸 <b>Withdraw</b>: payouts go to the account name of your first approved deposit."),
+        t._("🎰 <b>Free Spins</b>: deposits earn spins; wins are loaded after an admin approves them."),
+        t._("👤 <b>My account</b>: your profile, spins and recent requests."),
+        "",
+        t._("<b>Commands</b>"),
+        *(f"/{command}: {t._(description)}" for command, description in COMMANDS),
+    ]
+    if admin:
+        lines += ["", ADMIN_HELP]
+    return "\n".join(lines)
+
+
 ADMIN_HELP = (
-    "\n\n<b>Admin</b>\n"
+    "<b>Admin</b>\n"
     "🛠 <b>Admin</b>: pending deposits, withdrawals and spin rewards.\n"
+    "/admin or /pending: the same menu.\n"
     "/addspins &lt;telegram id&gt; &lt;n&gt; &lt;reason&gt;: give free spins.\n"
     "/stats today|week|month: totals in club time."
 )
 
 # --- deposits -----------------------------------------------------------------------
 
-CHOOSE_DEPOSIT_METHOD = "How did you pay? Choose a payment method:"
-NO_METHODS = "No payment method is open right now. Please try again later."
-ASK_ACCOUNT_NAME = "What is the <b>name on the account</b> you paid from?"
-ASK_SLIP = "Please send a <b>photo of the transfer slip</b>."
-ASK_TXID = "Please send the <b>TXID</b> (transaction hash) of your USDT transfer as text."
-SLIP_NOT_TEXT = "Please send the slip as a <b>photo</b>, or /cancel."
-TXID_NOT_PHOTO = "For USDT please send the <b>TXID</b> as text, not a photo."
-BAD_AMOUNT = "Please send the amount as a number greater than zero, e.g. <code>500</code> or <code>25.50</code>."
-BAD_TEXT = "Please send it as text, or /cancel."
+CHOOSE_DEPOSIT_METHOD = N_("How did you pay? Choose a payment method:")
+NO_METHODS = N_("No payment method is open right now. Please try again later.")
+ASK_ACCOUNT_NAME = N_("What is the <b>name on the account</b> you paid from?")
+ASK_SLIP = N_("Please send a <b>photo of the transfer slip</b>.")
+ASK_TXID = N_("Please send the <b>TXID</b> (transaction hash) of your USDT transfer as text.")
+SLIP_NOT_TEXT = N_("Please send the slip as a <b>photo</b>, or /cancel.")
+TXID_NOT_PHOTO = N_("For USDT please send the <b>TXID</b> as text, not a photo.")
+BAD_AMOUNT = N_("Please send the amount as a number, e.g. <code>500</code> or <code>25.50</code>.")
+BAD_TEXT = N_("Please send it as text, or /cancel.")
 
 
-def method_details(method: PaymentMethod) -> str:
-    lines = [f"<b>{esc(method.label)}</b> ({esc(method.currency)})",
-             f"Account number: <code>{esc(method.account_number or '-')}</code>",
-             f"Account holder: {esc(method.account_holder or '-')}"]
-    if method.currency != "MVR":
-        lines.append(f"Rate: 1 {esc(method.currency)} = {method.rate_to_base:,.2f} MVR")
+def method_details(t: Translator, method: PaymentMethod) -> str:
+    if method.takes_txid:
+        account = t._("Wallet address: <code>{number}</code>")
+    else:
+        account = t._("Account number: <code>{number}</code>")
+    lines = [f"<b>{esc(method.label)}</b>",
+             account.format(number=esc(method.account_number or "-")),
+             t._("Account holder: {holder}").format(holder=esc(method.account_holder or "-"))]
+    if method.unit != "MVR":
+        lines.append(t._("Rate: 1 {unit} = {rate}").format(unit=esc(method.unit),
+                                                          rate=t.money(method.rate_to_base, "MVR")))
     return "\n".join(lines)
 
 
-def ask_deposit_amount(method: PaymentMethod) -> str:
-    return (f"Transfer to:\n{method_details(method)}\n\n"
-            f"Then send the <b>amount</b> you transferred, in {esc(method.currency)}.")
+def ask_deposit_amount(t: Translator, method: PaymentMethod) -> str:
+    return (t._("Transfer to:") + "\n" + method_details(t, method) + "\n\n"
+            + t._("Then send the <b>amount</b> you transferred, in {unit}.").format(unit=esc(method.unit)))
 
 
-def ask_pppoker(saved: str) -> str:
+def ask_pppoker(t: Translator, saved: str) -> str:
     if saved:
-        return (f"Which <b>PPPoker id</b> should get the chips? Press the button to use "
-                f"<code>{esc(saved)}</code>, or send another one.")
-    return "Please send your <b>PPPoker id</b> (digits only)."
+        return t._("Which <b>PPPoker id</b> should get the chips? Press the button to use "
+                   "<code>{pppoker_id}</code>, or send another one.").format(pppoker_id=esc(saved))
+    return t._("Please send your <b>PPPoker id</b> (digits only).")
 
 
-def deposit_summary(method: PaymentMethod, data: dict) -> str:
-    proof = "TXID: <code>" + esc(data["proof"]) + "</code>" if method.takes_txid else "Slip: photo attached ✅"
-    return ("<b>Please check your deposit</b>\n"
-            f"Method: {esc(method.label)}\n"
-            f"Amount: {money(data['amount'], method.currency)}\n"
-            f"Account name: {esc(data['account_name'])}\n"
-            f"{proof}\n"
-            f"PPPoker id: <code>{esc(data['pppoker_id'])}</code>\n\n"
-            "Press <b>Confirm</b> to send it to the admins.")
+CONFIRM_HINT = N_("Press <b>Confirm</b> to send it to the admins.")
 
 
-def deposit_submitted(deposit: Deposit) -> str:
-    return (f"✅ Deposit <b>#{deposit.id}</b> of {money(deposit.amount, deposit.currency)} was sent. "
-            "An admin will check it soon; I will tell you when it is decided.")
+def deposit_summary(t: Translator, method: PaymentMethod, data: dict) -> str:
+    if method.takes_txid:
+        proof = t._("TXID: <code>{txid}</code>").format(txid=esc(data["proof"]))
+    else:
+        proof = t._("Slip: photo attached ✅")
+    return "\n".join([
+        t._("<b>Please check your deposit</b>"),
+        t._("Method: {method}").format(method=esc(method.label)),
+        t._("Amount: {amount}").format(amount=t.money(data["amount"], method.unit)),
+        t._("Account name: {name}").format(name=esc(data["account_name"])),
+        proof,
+        t._("PPPoker id: <code>{pppoker_id}</code>").format(pppoker_id=esc(data["pppoker_id"])),
+        "",
+        t._(CONFIRM_HINT),
+    ])
+
+
+def deposit_submitted(t: Translator, deposit: Deposit) -> str:
+    return t._("✅ Deposit <b>#{id}</b> of {amount} was sent. An admin will check it soon; I will tell you when "
+               "it is decided.").format(id=deposit.id, amount=t.money(deposit.amount, deposit.currency))
 
 
 # --- withdrawals --------------------------------------------------------------------
 
-CHOOSE_WITHDRAWAL_METHOD = "How do you want to be paid? Choose a method:"
+def withdrawal_rules(t: Translator, eligibility: Eligibility) -> str:
+    """Told before the player types anything."""
+    return t._("💸 The minimum withdrawal is <b>{minimum}</b>, and it is paid only to <b>{name}</b>, the name "
+               "of your first approved deposit.").format(minimum=t.money(eligibility.minimum, "MVR"),
+                                                        name=esc(eligibility.payout_name)) + "\n" + \
+        t._("How do you want to be paid? Choose a method:")
 
 
-def ask_withdrawal_amount(method: PaymentMethod) -> str:
-    return f"How much do you want to withdraw, in {esc(method.currency)}?"
+def withdrawal_refused_up_front(t: Translator, eligibility: Eligibility) -> str:
+    if eligibility.code == "ACCOUNT_NAME_MISMATCH":
+        return t._("💸 You can withdraw after your first deposit is approved: payouts go only to the account name "
+                   "of that deposit. The minimum withdrawal is {minimum}.").format(
+            minimum=t.money(eligibility.minimum, "MVR"))
+    if eligibility.code == "DUPLICATE_PENDING":
+        return t._("💸 Your last withdrawal is still waiting for an admin. You can ask for another one once it "
+                   "is decided; I will tell you when it is.")
+    return t._(REFUSALS.get(eligibility.code or "", UNKNOWN_REFUSAL))
 
 
-def ask_account_number(method: PaymentMethod) -> str:
-    what = "wallet address" if method.takes_txid else "account number"
-    return f"Please send the <b>{what}</b> to pay to."
+def ask_withdrawal_amount(t: Translator, method: PaymentMethod) -> str:
+    return t._("How much do you want to withdraw, in {unit}?").format(unit=esc(method.unit))
 
 
-def withdrawal_summary(method: PaymentMethod, data: dict, account_name: str) -> str:
-    name = esc(account_name) if account_name else "<i>the name of your first approved deposit</i>"
-    return ("<b>Please check your withdrawal</b>\n"
-            f"Method: {esc(method.label)}\n"
-            f"Amount: {money(data['amount'], method.currency)}\n"
-            f"To account: <code>{esc(data['account_number'])}</code> ({name})\n"
-            f"PPPoker id: <code>{esc(data['pppoker_id'])}</code>\n\n"
-            "Press <b>Confirm</b> to send it to the admins.")
+def ask_account_number(t: Translator, method: PaymentMethod) -> str:
+    if method.takes_txid:
+        return t._("Please send the <b>USDT wallet address</b> to pay to.")
+    return t._("Please send the <b>account number</b> to pay to.")
 
 
-def withdrawal_submitted(withdrawal: Withdrawal) -> str:
-    return (f"✅ Withdrawal <b>#{withdrawal.id}</b> of {money(withdrawal.amount, withdrawal.currency)} was sent. "
-            "An admin will process it soon; I will tell you when it is decided.")
+def withdrawal_summary(t: Translator, method: PaymentMethod, data: dict, account_name: str) -> str:
+    name = esc(account_name) if account_name else t._("<i>the name of your first approved deposit</i>")
+    to = t._("To wallet: <code>{number}</code> ({name})") if method.takes_txid else \
+        t._("To account: <code>{number}</code> ({name})")
+    return "\n".join([
+        t._("<b>Please check your withdrawal</b>"),
+        t._("Method: {method}").format(method=esc(method.label)),
+        t._("Amount: {amount}").format(amount=t.money(data["amount"], method.unit)),
+        to.format(number=esc(data["account_number"]), name=name),
+        t._("PPPoker id: <code>{pppoker_id}</code>").format(pppoker_id=esc(data["pppoker_id"])),
+        "",
+        t._(CONFIRM_HINT),
+    ])
+
+
+def withdrawal_submitted(t: Translator, withdrawal: Withdrawal) -> str:
+    return t._("✅ Withdrawal <b>#{id}</b> of {amount} was sent. An admin will process it soon; I will tell you "
+               "when it is decided.").format(id=withdrawal.id,
+                                             amount=t.money(withdrawal.amount, withdrawal.currency))
 
 
 # --- spins --------------------------------------------------------------------------
 
-def spins_menu(available: int) -> str:
+def spins_menu(t: Translator, available: int) -> str:
     if not available:
-        return "🎰 You have no free spins right now. Approved deposits earn free spins."
-    return f"🎰 You have <b>{available}</b> free spin{'s' * (available != 1)}. How many do you want to spin?"
+        return t._("🎰 You have no free spins right now. Approved deposits earn free spins.")
+    return t.ngettext("🎰 You have <b>{count}</b> free spin. How many do you want to spin?",
+                      "🎰 You have <b>{count}</b> free spins. How many do you want to spin?",
+                      available).format(count=t.number(available))
 
 
-def spin_result(count: int, wins: list[Spin], chips: int, spins_left: int) -> str:
-    plural = "s" * (count != 1)
+def spin_result(t: Translator, count: int, wins: list[Spin], chips: int, spins_left: int) -> str:
+    spun = t.ngettext("🎰 {count} spin", "🎰 {count} spins", count).format(count=t.number(count))
     if not wins:
-        head = f"🎰 {count} spin{plural}: no win this time."
+        head = t._("{spun}: no win this time.").format(spun=spun)
     else:
-        head = (f"🎰 {count} spin{plural}: {len(wins)} win{'s' * (len(wins) != 1)}, {chips} chips "
-                "— waiting for admin approval")
-    lines = [head, *(f"• {esc(spin.prize)}" for spin in wins), f"Spins left: {spins_left}"]
+        won = t.ngettext("{count} win", "{count} wins", len(wins)).format(count=t.number(len(wins)))
+        head = t._("{spun}: {won}, {chips} chips — waiting for admin approval").format(
+            spun=spun, won=won, chips=t.number(chips))
+    lines = [head, *(f"• {esc(spin.prize)}" for spin in wins),
+             t._("Spins left: {count}").format(count=t.number(spins_left))]
     return "\n".join(lines)
 
 
-def odds(prizes: list[Prize]) -> str:
-    lines = ["🎯 <b>The real odds of every spin</b>"]
-    lines += [f"{esc(p.label)}: {p.probability * 100:.3f}%" for p in prizes]
+def odds(t: Translator, prizes: list[Prize]) -> str:
+    lines = [t._("🎯 <b>The real odds of every spin</b>")]
+    lines += [f"{esc(p.label)}: {t.percent(p.probability)}" for p in prizes]
     return "\n".join(lines)
 
 
@@ -209,114 +290,142 @@ def odds(prizes: list[Prize]) -> str:
 STATUS_ICONS = {"PENDING": "⏳", "APPROVED": "✅", "REJECTED": "❌", "AUTO": "·"}
 
 
-def account(overview, tz: ZoneInfo) -> str:
+def _request_line(t: Translator, request) -> str:
+    # The method is named only where the currency does not already say it ("100.00 USD", not "USD USD").
+    via = f" {esc(request.method)}" if request.method.upper() != request.currency.upper() else ""
+    return (f"{STATUS_ICONS.get(request.status, '')} #{request.id} {t.money(request.amount, request.currency)}"
+            f"{via} · {t.time(request.created_at)}")
+
+
+def account(t: Translator, overview) -> str:
     user, spin_account = overview.user, overview.user.spin_account
+    none_yet = t._("none yet")
     lines = [f"👤 <b>{person(user)}</b>",
-             f"PPPoker id: <code>{esc(user.pppoker_id or '-')}</code>",
-             f"Payout name: {esc(user.account_name or '- (set by your first approved deposit)')}",
-             f"Member since: {local_time(user.created_at, tz)}"]
+             t._("PPPoker id: <code>{pppoker_id}</code>").format(pppoker_id=esc(user.pppoker_id or "-")),
+             t._("Payout name: {name}").format(
+                 name=esc(user.account_name) if user.account_name else t._("- (set by your first approved deposit)")),
+             t._("Member since: {time}").format(time=t.time(user.created_at))]
     if spin_account:
-        lines.append(f"🎰 Spins: {spin_account.available_spins} available, {spin_account.total_spins_used} used; "
-                     f"chips won {spin_account.total_chips_won}, approved {spin_account.total_chips_approved}")
-    lines.append("\n<b>Recent deposits</b>")
-    lines += [f"{STATUS_ICONS.get(d.status, '')} #{d.id} {money(d.amount, d.currency)} {esc(d.method)} "
-              f"· {local_time(d.created_at, tz)}" for d in overview.deposits] or ["none yet"]
-    lines.append("\n<b>Recent withdrawals</b>")
-    lines += [f"{STATUS_ICONS.get(w.status, '')} #{w.id} {money(w.amount, w.currency)} {esc(w.method)} "
-              f"· {local_time(w.created_at, tz)}" for w in overview.withdrawals] or ["none yet"]
+        lines.append(t._("🎰 Spins: {available} available, {used} used; chips won {won}, approved {approved}").format(
+            available=t.number(spin_account.available_spins), used=t.number(spin_account.total_spins_used),
+            won=t.number(spin_account.total_chips_won), approved=t.number(spin_account.total_chips_approved)))
+    lines.append("\n" + t._("<b>Recent deposits</b>"))
+    lines += [_request_line(t, d) for d in overview.deposits] or [none_yet]
+    lines.append("\n" + t._("<b>Recent withdrawals</b>"))
+    lines += [_request_line(t, w) for w in overview.withdrawals] or [none_yet]
     wins = [s for s in overview.spins if s.chips][:5]
-    lines.append("\n<b>Recent wins</b>")
-    lines += [f"{STATUS_ICONS.get(s.status, '')} {esc(s.prize)} · {local_time(s.created_at, tz)}"
-              for s in wins] or ["none yet"]
+    lines.append("\n" + t._("<b>Recent wins</b>"))
+    lines += [f"{STATUS_ICONS.get(s.status, '')} {esc(s.prize)} · {t.time(s.created_at)}" for s in wins] or [none_yet]
     return "\n".join(lines)
 
 
 # --- notifications to players -------------------------------------------------------
 
-def _amount(payload: dict) -> str:
+def _amount(t: Translator, payload: dict) -> str:
     try:
-        return money(Decimal(str(payload.get("amount"))), payload.get("currency", ""))
+        return t.money(Decimal(str(payload.get("amount"))), payload.get("currency", ""))
     except ArithmeticError:
         return esc(payload.get("amount", ""))
 
 
-def player_notice(kind: str, payload: dict) -> str | None:
+def player_notice(t: Translator, kind: str, payload: dict) -> str | None:
     """What the player is told about an event of the feed; None: nothing to tell."""
     reason = esc(payload.get("reason", ""))
     if kind == "deposit.approved":
+        text = t._("✅ Your deposit #{id} of {amount} was approved; your chips are being loaded.").format(
+            id=payload.get("deposit_id"), amount=_amount(t, payload))
         spins = payload.get("spins_granted") or 0
-        extra = f" You earned <b>{spins}</b> free spin{'s' * (spins != 1)} 🎰." if spins else ""
-        return (f"✅ Your deposit #{payload.get('deposit_id')} of {_amount(payload)} was approved; "
-                f"your chips are being loaded.{extra}")
+        if spins:
+            text += " " + t.ngettext("You earned <b>{count}</b> free spin 🎰.", "You earned <b>{count}</b> free "
+                                     "spins 🎰.", spins).format(count=t.number(spins))
+        return text
     if kind == "deposit.rejected":
-        return f"❌ Your deposit #{payload.get('deposit_id')} of {_amount(payload)} was rejected.\nReason: {reason}"
+        return t._("❌ Your deposit #{id} of {amount} was rejected.\nReason: {reason}").format(
+            id=payload.get("deposit_id"), amount=_amount(t, payload), reason=reason)
     if kind == "withdrawal.approved":
-        return f"✅ Your withdrawal #{payload.get('withdrawal_id')} of {_amount(payload)} was approved and paid out."
+        return t._("✅ Your withdrawal #{id} of {amount} was approved and paid out.").format(
+            id=payload.get("withdrawal_id"), amount=_amount(t, payload))
     if kind == "withdrawal.rejected":
-        return (f"❌ Your withdrawal #{payload.get('withdrawal_id')} of {_amount(payload)} was rejected.\n"
-                f"Reason: {reason}")
+        return t._("❌ Your withdrawal #{id} of {amount} was rejected.\nReason: {reason}").format(
+            id=payload.get("withdrawal_id"), amount=_amount(t, payload), reason=reason)
     if kind == "spins.granted":
         spins = payload.get("spins") or 0
-        return (f"🎁 You received <b>{spins}</b> free spin{'s' * (spins != 1)} ({reason}). "
-                f"You now have {payload.get('available_spins', '?')}. Press 🎰 Free Spins to play.")
+        available = payload.get("available_spins")
+        return t.ngettext("🎁 You received <b>{count}</b> free spin ({reason}). You now have {available}. Press "
+                          "🎰 Free Spins to play.",
+                          "🎁 You received <b>{count}</b> free spins ({reason}). You now have {available}. Press "
+                          "🎰 Free Spins to play.", spins).format(
+            count=t.number(spins), reason=reason, available=t.number(available) if available is not None else "?")
     if kind == "spin.approved":
-        return f"✅ Your spin wins were approved: <b>{payload.get('chips', 0)} chips</b> are being loaded."
+        return t._("✅ Your spin wins were approved: <b>{chips} chips</b> are being loaded.").format(
+            chips=t.number(payload.get("chips", 0)))
     if kind == "spin.rejected":
-        return f"❌ Your spin win of {payload.get('chips', 0)} chips was rejected.\nReason: {reason}"
+        return t._("❌ Your spin win of {chips} chips was rejected.\nReason: {reason}").format(
+            chips=t.number(payload.get("chips", 0)), reason=reason)
     return None
 
 
-# --- admins -------------------------------------------------------------------------
+# --- admins (English) ---------------------------------------------------------------
 
 OUTCOME_ICONS = {"APPROVED": "✅ Approved", "REJECTED": "❌ Rejected"}
 
 
-def outcome(status: str, decided_by: str | None, decided_at: datetime | None, reason: str, tz: ZoneInfo) -> str:
+def admin_refusal(error: BackendRefusal) -> str:
+    """Plain text for admins (also button toasts): the English sentence and the backend's own words."""
+    sentence = REFUSALS.get(error.code, UNKNOWN_REFUSAL)
+    return f"{sentence} ({error.message})" if error.message else sentence
+
+
+def outcome(en: Translator, status: str, decided_by: str | None, decided_at: datetime | None, reason: str) -> str:
     if status == "PENDING":
         return "⏳ <b>Pending</b>"
     line = f"<b>{OUTCOME_ICONS.get(status, esc(status))}</b> by {esc(decided_by or 'an admin')}"
     if decided_at:
-        line += f" at {local_time(decided_at, tz)}"
+        line += f" at {en.time(decided_at)}"
     if status == "REJECTED" and reason:
         # Short enough that a slip photo's caption (1024 characters at most) always fits.
         line += f"\nReason: {esc(reason if len(reason) <= 200 else reason[:199] + '…')}"
     return line
 
 
-def admin_deposit(deposit: Deposit, tz: ZoneInfo, *, proof_as_photo: bool) -> str:
+def admin_deposit(en: Translator, deposit: Deposit, *, proof_as_photo: bool) -> str:
     proof = "Slip: photo above" if proof_as_photo else f"Proof/TXID: <code>{esc(deposit.proof)}</code>"
     return (f"💰 <b>Deposit #{deposit.id}</b>\n"
             f"Player: {person(deposit.user)}\n"
-            f"Amount: <b>{money(deposit.amount, deposit.currency)}</b> via {esc(deposit.method)}\n"
+            f"Amount: <b>{en.money(deposit.amount, deposit.currency)}</b> via {esc(deposit.method)}\n"
             f"Account name: {esc(deposit.account_name)}\n"
             f"{proof}\n"
             f"PPPoker id: <code>{esc(deposit.pppoker_id)}</code>\n"
-            f"Requested: {local_time(deposit.created_at, tz)}\n"
-            + outcome(deposit.status, deposit.decided_by, deposit.decided_at, deposit.rejection_reason, tz))
+            f"Requested: {en.time(deposit.created_at)}\n"
+            + outcome(en, deposit.status, deposit.decided_by, deposit.decided_at, deposit.rejection_reason))
 
 
-def admin_withdrawal(withdrawal: Withdrawal, tz: ZoneInfo) -> str:
+def admin_withdrawal(en: Translator, withdrawal: Withdrawal) -> str:
     return (f"💸 <b>Withdrawal #{withdrawal.id}</b>\n"
             f"Player: {person(withdrawal.user)}\n"
-            f"Amount: <b>{money(withdrawal.amount, withdrawal.currency)}</b> via {esc(withdrawal.method)}"
-            + (f" (= {money(withdrawal.amount_base, 'MVR')})" if withdrawal.currency != "MVR" else "") + "\n"
+            f"Amount: <b>{en.money(withdrawal.amount, withdrawal.currency)}</b> via {esc(withdrawal.method)}"
+            + (f" (= {en.money(withdrawal.amount_base, 'MVR')})" if withdrawal.currency != "MVR" else "") + "\n"
             f"Pay to: <code>{esc(withdrawal.account_number)}</code> ({esc(withdrawal.account_name)})\n"
             f"PPPoker id: <code>{esc(withdrawal.pppoker_id)}</code>\n"
-            f"Requested: {local_time(withdrawal.created_at, tz)}\n"
-            + outcome(withdrawal.status, withdrawal.decided_by, withdrawal.decided_at,
-                      withdrawal.rejection_reason, tz))
+            f"Requested: {en.time(withdrawal.created_at)}\n"
+            + outcome(en, withdrawal.status, withdrawal.decided_by, withdrawal.decided_at,
+                      withdrawal.rejection_reason))
 
 
-def admin_spins(player: Person, spins: list[Spin], tz: ZoneInfo) -> str:
+def _wins(count: int) -> str:
+    return f"{count} win{'s' * (count != 1)}"
+
+
+def admin_spins(en: Translator, player: Person, spins: list[Spin]) -> str:
     chips = sum(s.chips for s in spins)
     lines = [f"🎰 <b>Spin wins</b> of {person(player)}",
              f"PPPoker id: <code>{esc(player.pppoker_id or '-')}</code>",
-             f"{len(spins)} win{'s' * (len(spins) != 1)}, {chips} chips"]
+             f"{_wins(len(spins))}, {en.number(chips)} chips"]
     if spins and spins[0].created_at:
-        lines.append(f"Spun: {local_time(spins[0].created_at, tz)}")
+        lines.append(f"Spun: {en.time(spins[0].created_at)}")
     for spin in spins:
         lines.append(f"#{spin.id} {esc(spin.prize)}: "
-                     + outcome(spin.status, spin.decided_by, spin.decided_at, spin.rejection_reason, tz))
+                     + outcome(en, spin.status, spin.decided_by, spin.decided_at, spin.rejection_reason))
     return "\n".join(lines)
 
 
@@ -336,44 +445,42 @@ def decided_toast(status: str) -> str:
 PENDING_MENU = "🛠 <b>Admin</b>: what do you want to see?"
 NO_PENDING = {"deposit": "No pending deposits. 🎉", "withdrawal": "No pending withdrawals. 🎉",
               "spin": "No pending spin rewards. 🎉"}
+REASON_AGAIN = "\nSend the reason again when it is back, or /cancel."
+ANOTHER_REASON = "\nSend another reason, or /cancel."
+
+
+def rejected(kind: str, request_id: int) -> str:
+    return f"❌ {kind.title()} #{request_id} rejected."
 
 
 def pending_footer(kind: str, shown: int) -> str:
     return f"Showing {shown} pending {kind}{'s' * (shown != 1)} (oldest first)."
 
 
-def pending_rewards(player: Person, spins: list[Spin]) -> str:
-    chips = sum(s.chips for s in spins)
-    lines = [f"🎰 {person(player)}: {len(spins)} pending win{'s' * (len(spins) != 1)}, {chips} chips",
-             f"PPPoker id: <code>{esc(player.pppoker_id or '-')}</code>"]
-    lines += [f"#{s.id} {esc(s.prize)}" for s in spins]
-    return "\n".join(lines)
-
-
-def rewards_approved(count: int, chips: int) -> str:
+def rewards_approved(en: Translator, count: int, chips: int) -> str:
     if not count:
         return "There were no pending wins left to approve."
-    return f"✅ Approved {count} win{'s' * (count != 1)}, {chips} chips."
+    return f"✅ Approved {_wins(count)}, {en.number(chips)} chips."
 
 
 ADDSPINS_USAGE = "Usage: /addspins &lt;telegram id&gt; &lt;number of spins&gt; &lt;reason&gt;"
 
 
-def spins_granted(telegram_id: int, spins: int, available: int) -> str:
-    return f"🎁 Granted {spins} spins to <code>{telegram_id}</code>; they now have {available}."
+def spins_granted(en: Translator, telegram_id: int, spins: int, available: int) -> str:
+    return f"🎁 Granted {en.number(spins)} spins to <code>{telegram_id}</code>; they now have {en.number(available)}."
 
 
 STATS_USAGE = "Usage: /stats today|week|month"
 
 
-def stats(period: str, start: datetime, end: datetime, data: Stats, tz: ZoneInfo) -> str:
+def stats(en: Translator, period: str, start: datetime, end: datetime, data: Stats) -> str:
     def by_currency(totals: dict[str, Decimal]) -> str:
-        return ", ".join(money(amount, currency) for currency, amount in totals.items()) or "-"
+        return ", ".join(en.money(amount, currency) for currency, amount in totals.items()) or "-"
 
-    return (f"📊 <b>Stats: {esc(period)}</b>\n{local_time(start, tz)} – {local_time(end, tz)}\n"
-            f"Deposits approved: {data.deposits_approved}, {money(data.deposits_approved_base, 'MVR')} "
-            f"({by_currency(data.deposits_by_currency)})\n"
-            f"Withdrawals approved: {data.withdrawals_approved}, {money(data.withdrawals_approved_base, 'MVR')} "
-            f"({by_currency(data.withdrawals_by_currency)})\n"
-            f"Spins used: {data.spins_used}\n"
-            f"Chips won: {data.chips_won}, approved: {data.chips_approved}")
+    return (f"📊 <b>Stats: {esc(period)}</b>\n{en.time(start)} – {en.time(end)}\n"
+            f"Deposits approved: {en.number(data.deposits_approved)}, "
+            f"{en.money(data.deposits_approved_base, 'MVR')} ({by_currency(data.deposits_by_currency)})\n"
+            f"Withdrawals approved: {en.number(data.withdrawals_approved)}, "
+            f"{en.money(data.withdrawals_approved_base, 'MVR')} ({by_currency(data.withdrawals_by_currency)})\n"
+            f"Spins used: {en.number(data.spins_used)}\n"
+            f"Chips won: {en.number(data.chips_won)}, approved: {en.number(data.chips_approved)}")

@@ -8,7 +8,10 @@ import strawberry_django
 from graphql_api.errors import LedgerErrors
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
-from graphql_api.types import AdminType, DepositType, PaymentMethodType, SpinAccountType, SpinBatch, SpinRewards, SpinType, UserType, WithdrawalType
+from graphql_api.types import (
+    AdminType, DepositType, Language, PaymentMethodType, SpinAccountType, SpinBatch, SpinRewards, SpinType, UserType,
+    WithdrawalType,
+)
 from delivery import services as delivery_services
 from ledger import selectors, services
 
@@ -25,6 +28,13 @@ class UserInput:
     first_name: str | None = None
     last_name: str | None = None
     pppoker_id: str | None = None
+    language: Language | None = None
+
+
+@strawberry.input
+class UserLanguageInput:
+    telegram_id: BigInt
+    language: Language
 
 
 @strawberry.input
@@ -69,7 +79,11 @@ class Mutation:
     def upsert_user(self, input: UserInput) -> UserType:
         return services.user_upsert(telegram_id=input.telegram_id, username=input.username,
                                     first_name=input.first_name, last_name=input.last_name,
-                                    pppoker_id=input.pppoker_id)
+                                    pppoker_id=input.pppoker_id, language=input.language)
+
+    @mutation(description="The language the player reads the bot in, from now on.")
+    def set_language(self, input: UserLanguageInput) -> UserType:
+        return services.user_language_set(telegram_id=input.telegram_id, language=input.language)
 
     @mutation()
     def create_deposit(self, input: DepositInput) -> DepositType:

@@ -9,8 +9,9 @@ from graphql_api.errors import ErrorCode
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminMessageType, AdminType, ConfigChangeType, ReportType, StatsPeriod, DepositType, EventType, PaymentMethodType, Prize, RequestStatus, RewardStatus, SpinAccountType, SpinType,
-    Stats, UserType, WithdrawalType,
+    AdminMessageType, AdminType, ConfigChangeType, DepositType, EventType, PaymentMethodType, Prize, ReportType,
+    RequestStatus, RewardStatus, SpinAccountType, SpinType, Stats, StatsPeriod, UserType, WithdrawalEligibility,
+    WithdrawalType,
 )
 from delivery import selectors as delivery_selectors
 from ledger import selectors
@@ -56,6 +57,11 @@ class Query:
     @strawberry_django.field(description="Oldest first: the admins' queue.")
     def pending_withdrawals(self, first: int = 50, offset: int = 0) -> list[WithdrawalType]:
         return page(selectors.withdrawals_pending(), first=first, offset=offset)
+
+    @strawberry.field(**declared(description="Whether and how the player may withdraw, before they start; "
+                                             "null for an unknown player."))
+    def withdrawal_eligibility(self, telegram_id: BigInt) -> WithdrawalEligibility | None:
+        return selectors.withdrawal_eligibility(telegram_id=telegram_id)
 
     @strawberry_django.field
     def spin_account(self, telegram_id: BigInt) -> SpinAccountType | None:

@@ -9,12 +9,14 @@ import strawberry
 import strawberry_django
 from strawberry import auto
 
+from graphql_api.errors import ErrorCode
 from graphql_api.fields import ColumnField, column, related_column
 from graphql_api.scalars import BigInt
 from delivery import models as delivery_models
 from ledger import models, selectors, services
 
 RequestStatus = strawberry.enum(models.RequestStatus, name="RequestStatus")
+Language = strawberry.enum(models.Language, name="Language", description="What a player reads the bot in.")
 RewardStatus = strawberry.enum(models.RewardStatus, name="RewardStatus",
                                description="AUTO: nothing was won, nothing to decide.")
 
@@ -38,6 +40,7 @@ class UserType:
     last_name: auto
     pppoker_id: auto
     account_name: str = column(description="Payout name, fixed by the first approved deposit.")
+    language: Language
     created_at: auto
     spin_account: SpinAccountType
 
@@ -137,6 +140,17 @@ class SpinBatch:
 class SpinRewards:
     spins: list[SpinType]
     chips: int
+
+
+@strawberry.type(description="Whether a player may withdraw now, told before they type anything.")
+class WithdrawalEligibility:
+    eligible: bool
+    code: ErrorCode | None = strawberry.field(description="Why not, as createWithdrawal would refuse; null if "
+                                                          "eligible.")
+    minimum: Decimal = strawberry.field(description="The smallest withdrawal, in MVR.")
+    payout_name: str = strawberry.field(description="Payouts go to this name only; empty before the first "
+                                                    "approved deposit.")
+    pending: bool = strawberry.field(description="A withdrawal of the player waits for an admin.")
 
 
 @strawberry.type

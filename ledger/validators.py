@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.errors import Invalid, NotFound
-from ledger.models import MAX_BIGINT
+from ledger.models import MAX_BIGINT, Language
 
 CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
@@ -123,6 +123,13 @@ def clean_pppoker_id(value: str | None) -> str:
     if not (re.fullmatch(r"[0-9]+", pppoker_id) and shortest <= len(pppoker_id) <= longest):
         raise Invalid(f"The PPPoker id must be digits only, at least {shortest}.", field="pppokerId")
     return pppoker_id
+
+
+def clean_language(value: Any) -> Language:
+    if value not in Language.values:
+        raise Invalid(f"{_shown(value)} is not a language of the club; use one of {', '.join(Language.values)}.",
+                      field="language")
+    return Language(value)
 
 
 def clean_telegram_id(value: Any, *, field: str = "telegramId") -> int:

@@ -76,6 +76,7 @@ BY_ID = {"deposit": "deposits", "withdrawal": "withdrawals", "spin": "spinHistor
 def read_documents(telegram_id: int) -> dict[str, str]:
     """One document per root field of Query, selecting everything two levels deep."""
     arguments = {"user": f"(telegramId: {telegram_id})", "spinAccount": f"(telegramId: {telegram_id})",
+                 "withdrawalEligibility": f"(telegramId: {telegram_id})",
                  "adminMessages": '(kind: "deposit", requestId: "1")'}
     for name, list_name in BY_ID.items():
         rows = json.loads(execute(schema, "{ %s(first: 1) { id } }" % list_name))["data"][list_name]

@@ -12,13 +12,15 @@ import re
 import statistics
 import threading
 import time
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from botclient import keyboards
+from botclient import keyboards, texts
 from botclient.app import build_application
 from botclient.config import Config
+from botclient.i18n import Translator
 from tests.fakes.telegram import TelegramFake
 from tests.live import LiveBackend
 
@@ -29,7 +31,10 @@ PLAYER_BASE = 2**40  # real Telegram ids exceed 2^31
 SLIP = "AgACAgIAAxkBAAIBslip-0001"
 TXID = "0x" + "c0ffee" * 10 + "abcd"
 WAIT = 15  # seconds; generous for a loaded CI machine, never reached when things work
-MENU = [[keyboards.DEPOSIT, keyboards.WITHDRAW], [keyboards.SPINS, keyboards.ACCOUNT], [keyboards.HELP]]
+MENU = [[keyboards.DEPOSIT, keyboards.WITHDRAW], [keyboards.SPINS, keyboards.ACCOUNT],
+        [keyboards.HELP, keyboards.LANGUAGE]]
+EN, DV = (Translator(language, ZoneInfo("Indian/Maldives")) for language in ("en", "dv"))
+THAANA = re.compile("[\u0780-\u07bf]")
 
 
 class BotRunner:
@@ -152,6 +157,16 @@ class World:
         return self.gql("query($t: BigInt!) { deposits(telegramId: $t) { id status amount decidedBy } }",
                         {"t": player.id})["deposits"]
 
+    def language_of(self, player) -> str:
+        data = self.gql("query($t: BigInt!) { user(telegramId: $t) { language } }", {"t": player.id})
+        return data["user"]["language"]
+
+    def nothing_more_for(self, player) -> None:
+        """Updates of one person are handled in order: once a later /help is answered, any reply to
+        what came before it has been sent."""
+        mark = player.send("/help")
+        player.wait_for(lambda m: "/cancel:" in (m.text or ""), after=mark)
+
     def feed_is_drained(self) -> bool:
         return self.gql("{ events(first: 1) { id } }")["events"] == []
 
@@ -213,7 +228,10 @@ def wait_answer(w, update) -> str:
 def test_a_deposit_from_start_to_approval_and_the_players_notification(w):
     player = w.new_player("Ali", register=False)
     mark = player.send("/start")
+    picker = player.wait_for(lambda m: m.buttons == [["English", "ދިވެހި"]], after=mark)
+    mark = player.press_button("English", picker)
     player.wait_for_text("PPPoker id", after=mark)
+    assert w.language_of(player) == "EN"
     mark = player.send("12345")
     player.wait_for_text("Saved", after=mark)
     assert player.reply_keyboard() == MENU
@@ -249,6 +267,61 @@ def test_a_deposit_from_start_to_approval_and_the_players_notification(w):
         assert "by @anna" in decided(admin, copies[admin.id], "Approved", after=mark).text
     assert w.deposits_of(player) == [{"id": str(deposit_id), "status": "APPROVED", "amount": "1000.00",
                                       "decidedBy": f"@anna ({ADMIN_A})"}]
+
+
+def test_a_player_who_picks_dhivehi_reads_thaana_while_the_admins_card_stays_english(w):
+    player = w.new_player("Aisha", register=False)
+    mark = player.send("/start")
+    mark = player.press_button("ދިވެހި", player.wait_for(lambda m: m.buttons == [["English", "ދިވެހި"]], after=mark))
+    prompt = player.wait_for_text("PPPoker", after=mark)
+    assert THAANA.search(prompt.text) and w.language_of(player) == "DV"  # stored in the backend
+    mark = player.send("12")  # the backend refuses it, and the player reads why in Dhivehi
+    refused = player.wait_for_text(DV._(texts.INVALID_FIELDS["pppokerId"]), after=mark)
+    assert "digits only" not in refused.text
+    mark = player.send("12345")
+    saved = player.wait_for_text("12345", after=mark)
+    assert THAANA.search(saved.text)
+    assert player.reply_keyboard() == [[DV._(button) for button in row] for row in MENU]
+
+    mark = player.send(DV._(keyboards.DEPOSIT))
+    player.wait_for(lambda m: ["Bank of Maldives", "Maldives Islamic Bank"] in m.buttons, after=mark)
+    mark = player.press_button("Bank of Maldives")
+    details = player.wait_for_text("7730000123456", after=mark)
+    assert THAANA.search(details.text) and "Account number" not in details.text
+    mark = player.send("1000")
+    player.wait_for(lambda m: m.text == DV._(texts.ASK_ACCOUNT_NAME).replace("<b>", "").replace("</b>", ""),
+                    after=mark)
+    mark = player.send("Aisha Real")
+    player.wait_for(lambda m: THAANA.search(m.text or "") and m.message_id > details.message_id, after=mark)
+    mark = player.send_photo(file_id=SLIP)
+    mark = player.press_button(DV._("Use {pppoker_id}").format(pppoker_id="12345"),
+                               player.wait_for(lambda m: m.buttons and "12345" in m.buttons[0][0], after=mark))
+    summary = player.wait_for_text("1,000.00 MVR", after=mark)
+    assert THAANA.search(summary.text) and "Aisha Real" in summary.text
+    mark = player.press_button(DV._("✅ Confirm"), summary)
+    sent = player.wait_for(lambda m: "#" in (m.text or "") and THAANA.search(m.text), after=mark)
+    deposit_id = int(re.search(r"#(\d+)", sent.text).group(1))
+
+    card = admin_message(w.admin_a, f"Deposit #{deposit_id}")
+    assert card.buttons == [["✅ Approve", "❌ Reject"]] and not THAANA.search(card.text)
+    assert "Amount: 1,000.00 MVR via BML" in card.text and "UTC+05:00" in card.text
+    mark = w.admin_a.press_button("✅ Approve", card)
+    assert wait_answer(w, mark) == "Approved ✅"
+    note = player.wait_for_text(f"#{deposit_id}", after=mark)
+    assert THAANA.search(note.text) and "1,000.00 MVR" in note.text and "approved" not in note.text
+    assert "by @anna" in decided(w.admin_a, card, "Approved", after=mark).text
+
+    # 🌐 mid-flow: the flow ends, English is chosen, and the Dhivehi keyboard still sent works.
+    mark = player.send(DV._(keyboards.DEPOSIT))
+    player.wait_for(lambda m: m.buttons, after=mark)
+    mark = player.send(DV._(keyboards.LANGUAGE))
+    mark = player.press_button("English", player.wait_for(lambda m: m.buttons == [["English", "ދިވެހި"]],
+                                                          after=mark))
+    player.wait_for_text("I will write to you in English", after=mark)
+    assert w.language_of(player) == "EN" and player.reply_keyboard() == MENU
+    mark = player.send(DV._(keyboards.ACCOUNT))  # a key of the keyboard in the old language
+    account = player.wait_for_text("Recent deposits", after=mark)
+    assert f"#{deposit_id} 1,000.00 MVR BML" in account.text
 
 
 def test_two_admins_pressing_approve_at_once_approve_once_and_both_copies_show_who(w):
@@ -297,12 +370,16 @@ def test_reject_asks_for_a_reason_and_the_player_reads_it(w):
 
 def test_a_withdrawal_after_an_approved_deposit(w):
     player = w.new_player("Dana")
+    mark = player.send(keyboards.WITHDRAW)  # no approved deposit yet: told before typing anything
+    refused = player.wait_for_text("first deposit is approved", after=mark)
+    assert "200.00 MVR" in refused.text and not refused.buttons
     w.deposit(player, amount="2000", approve_by=ADMIN_A)
     player.wait_for_text("was approved")
 
     def withdraw(amount: str):
         mark = player.send(keyboards.WITHDRAW)
-        player.wait_for(lambda m: ["Bank of Maldives", "Maldives Islamic Bank"] in m.buttons, after=mark)
+        rules = player.wait_for(lambda m: ["Bank of Maldives", "Maldives Islamic Bank"] in m.buttons, after=mark)
+        assert "The minimum withdrawal is 200.00 MVR" in rules.text and "Dana Real" in rules.text
         mark = player.press_button("Bank of Maldives")
         player.wait_for_text("How much", after=mark)
         mark = player.send(amount)
@@ -315,7 +392,7 @@ def test_a_withdrawal_after_an_approved_deposit(w):
         mark = player.press_button("✅ Confirm")
         return player.wait_for(lambda m: "was sent" in m.text or "minimum" in m.text, after=mark)
 
-    assert "That is below the minimum withdrawal." in withdraw("50").text
+    assert "That is below the minimum withdrawal of 200.00 MVR." in withdraw("50").text
     sent = withdraw("300")
     withdrawal_id = int(re.search(r"Withdrawal #(\d+)", sent.text).group(1))
     copies = {a.id: admin_message(a, f"Withdrawal #{withdrawal_id}") for a in (w.admin_a, w.admin_b)}
@@ -342,7 +419,7 @@ def test_25_spins_with_the_buttons_one_summary_and_approve_all(w):
 
     mark = player.press_button("25", menu)
     result = player.wait_for_text("🎰 25 spins:", after=mark)
-    time.sleep(0.3)  # a second summary would have arrived by now
+    w.nothing_more_for(player)  # a second summary of the press would come before the marker's reply
     assert sum("25 spins:" in (m.text or "") for m in player.messages()) == 1
     history = w.gql("query($t: BigInt!) { spinHistory(telegramId: $t, first: 100) { id prize chips status } }",
                     {"t": player.id})["spinHistory"]
@@ -352,13 +429,13 @@ def test_25_spins_with_the_buttons_one_summary_and_approve_all(w):
         assert "no win this time" in result.text
         return
     chips = sum(s["chips"] for s in wins)
-    assert f"{len(wins)} win" in result.text and f"{chips} chips — waiting for admin approval" in result.text
+    assert f"{len(wins)} win" in result.text and f"{chips:,} chips — waiting for admin approval" in result.text
 
     def batch_message(m):
         return f"Spin wins of Emil @emil ({player.id})" in (m.text or "")
     copy_a = w.admin_a.wait_for(batch_message, timeout=WAIT)
     copy_b = w.admin_b.wait_for(batch_message, timeout=WAIT)
-    assert f"{len(wins)} win{'s' * (len(wins) != 1)}, {chips} chips" in copy_b.text
+    assert f"{len(wins)} win{'s' * (len(wins) != 1)}, {chips:,} chips" in copy_b.text
     assert copy_b.buttons[-1] == ["✅ Approve all pending of this player"]
     approved = wins
     if len(wins) >= 2:  # about 95% of runs: one win rejected on its own, with a reason
@@ -373,7 +450,7 @@ def test_25_spins_with_the_buttons_one_summary_and_approve_all(w):
             admin.wait_for(lambda m: m.message_id == copy.message_id and line in m.text
                            and len(m.buttons) == min(len(approved), 8) + 1, timeout=WAIT, after=mark)
     mark = w.admin_b.press_button("✅ Approve all pending of this player", copy_b)
-    player.wait_for_text(f"{sum(s['chips'] for s in approved)} chips are being loaded", after=mark)
+    player.wait_for_text(f"{sum(s['chips'] for s in approved):,} chips are being loaded", after=mark)
     for admin, copy in ((w.admin_a, copy_a), (w.admin_b, copy_b)):
         assert decided(admin, copy, "Approved", after=mark).text.count("by @ben") == len(approved)
 
@@ -417,6 +494,8 @@ def test_menu_presses_inside_a_flow_start_the_pressed_one_and_cancel_works(w):
     mark = player.send("500")  # the deposit flow ended: not an amount any more
     player.wait_for_text("I did not get that", after=mark)
 
+    w.deposit(player, amount="500", approve_by=ADMIN_A)  # so that Withdraw opens its flow
+    player.wait_for_text("was approved")
     mark = player.send(keyboards.WITHDRAW)
     old_prompt = player.wait_for(lambda m: m.buttons, after=mark)
     mark = player.send(keyboards.DEPOSIT)
@@ -446,7 +525,9 @@ def test_backend_down_mid_flow_then_confirm_again_creates_exactly_one_deposit(w)
     mark = player.send(keyboards.DEPOSIT)
     player.wait_for(lambda m: m.buttons, after=mark)
     mark = player.press_button("USDT (TRC20)")
-    assert "1 USD = 15.40 MVR" in player.wait_for_text("TQwallet1", after=mark).text
+    card = player.wait_for_text("TQwallet1", after=mark).text
+    assert "Wallet address: TQwallet1" in card and "1 USDT = 15.40 MVR" in card and "(USD)" not in card
+    assert "in USDT" in card
     mark = player.send("100")
     player.wait_for_text("name on the account", after=mark)
     mark = player.send("Hana Real")
@@ -479,7 +560,11 @@ def test_a_restarted_bot_delivers_unacknowledged_events_exactly_once(w):
         w.runner.start()
     player.wait_for_text(f"deposit #{deposit_id}")
     w.wait_until(w.feed_is_drained, what="the event feed to drain")
-    time.sleep(0.5)  # another round of the feed, which must bring nothing new
+    # A later event of the feed as the marker: events are delivered in order, so a repeat of the
+    # deposit's notice would reach the player before the marker's.
+    w.gql("mutation($t: BigInt!, $a: BigInt) { grantSpins(telegramId: $t, spins: 1, reason: \"marker\", "
+          "actorTelegramId: $a) { __typename } }", {"t": player.id, "a": ADMIN_A})
+    player.wait_for_text("(marker)")
     notes = [m for m in player.messages() if f"deposit #{deposit_id}" in (m.text or "")]
     assert len(notes) == 1 and "approved" in notes[0].text
     copy = admin_message(w.admin_a, f"Deposit #{deposit_id}")  # shown late, already decided: no buttons

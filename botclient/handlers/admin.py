@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from botclient import keyboards, texts
 from botclient.api import BackendRefusal, BackendUnavailable
-from botclient.handlers.common import END, BotContext, answer, consumed, conversation, reply
+from botclient.handlers.common import END, BotContext, answer, consumed, conversation, reply, tr
 
 REASON = "reject.reason"
 LIST_LIMIT = 10
@@ -23,22 +23,17 @@ LIST_LIMIT = 10
 async def _is_admin(update: Update, context: BotContext) -> bool:
     if await context.admins.is_admin(update.effective_user.id):
         return True
+    not_admin = (await tr(update, context))._(texts.NOT_ADMIN)  # a player reads it, in their language
     if update.callback_query:
-        await answer(update.callback_query, texts.NOT_ADMIN, alert=True)
+        await answer(update.callback_query, not_admin, alert=True)
     else:
-        await reply(update, texts.NOT_ADMIN)
+        await reply(update, not_admin)
     return False
 
 
 def _here(update: Update) -> tuple[int, int] | None:
     message = update.callback_query.message if update.callback_query else None
     return (message.chat_id, message.message_id) if message else None
-
-
-def _plain_refusal(refusal: BackendRefusal) -> str:
-    """For button toasts (no HTML) and admins, who want the backend's own words too."""
-    sentence = texts.REFUSALS.get(refusal.code, texts.UNKNOWN_REFUSAL)
-    return f"{sentence} ({refusal.message})" if refusal.message else sentence
 
 
 async def _status(context: BotContext, kind: str, request_id: int):
@@ -85,7 +80,7 @@ async def approve(update: Update, context: BotContext):
         if refusal.code == "ALREADY_DECIDED":
             toast = texts.already_decided(*await _status(context, kind, request_id))
         else:
-            toast = _plain_refusal(refusal)
+            toast = texts.admin_refusal(refusal)
     await answer(query, toast)
     # Every admin's copy is redrawn again when the decision event arrives; this one cannot wait for it.
     await _redraw(context, kind, request_id, player_id, _here(update), _shown_spins(update))
@@ -102,9 +97,9 @@ async def approve_all(update: Update, context: BotContext):
         await answer(query, texts.UNAVAILABLE, alert=True)
         return
     except BackendRefusal as refusal:
-        await answer(query, _plain_refusal(refusal), alert=True)
+        await answer(query, texts.admin_refusal(refusal), alert=True)
         return
-    await answer(query, texts.rewards_approved(len(spins), chips))
+    await answer(query, texts.rewards_approved(context.english, len(spins), chips))
     shown = _shown_spins(update)
     await context.board.refresh_spins(player_id, [*(s.id for s in spins), *shown], also=_here(update),
                                       also_ids=shown)
@@ -126,7 +121,7 @@ async def ask_reason(update: Update, context: BotContext):
     await answer(query)
     context.user_data["reject"] = {"kind": kind, "id": request_id, "player": player_id, "here": _here(update),
                                    "shown": _shown_spins(update)}
-    await reply(update, texts.ask_reason(kind, request_id), keyboards.only_cancel("reject"))
+    await reply(update, texts.ask_reason(kind, request_id), keyboards.only_cancel(context.english, "reject"))
     return REASON
 
 
@@ -142,16 +137,16 @@ async def got_reason(update: Update, context: BotContext):
     try:
         await call(request_id, reason, update.effective_user.id)
     except BackendUnavailable:
-        await reply(update, texts.UNAVAILABLE + "\nSend the reason again when it is back, or /cancel.")
+        await reply(update, texts.UNAVAILABLE + texts.REASON_AGAIN)
         return None
     except BackendRefusal as refusal:
         if refusal.code != "ALREADY_DECIDED":
-            await reply(update, texts.esc(_plain_refusal(refusal)) + "\nSend another reason, or /cancel.")
+            await reply(update, texts.esc(texts.admin_refusal(refusal)) + texts.ANOTHER_REASON)
             return None
         status, decided_by = await _status(context, kind, request_id)
         await reply(update, texts.esc(texts.already_decided(status, decided_by)))
     else:
-        await reply(update, f"❌ {kind.title()} #{request_id} rejected.")
+        await reply(update, texts.rejected(kind, request_id))
     context.user_data.pop("reject", None)
     await _redraw(context, kind, request_id, job["player"], tuple(job["here"]) if job.get("here") else None,
                   job.get("shown"))
@@ -216,9 +211,9 @@ async def add_spins(update: Update, context: BotContext):
     try:
         account = await context.api.grant_spins(telegram_id, spins, reason, update.effective_user.id)
     except BackendRefusal as refusal:
-        await reply(update, texts.esc(_plain_refusal(refusal)))
+        await reply(update, texts.esc(texts.admin_refusal(refusal)))
         return
-    await reply(update, texts.spins_granted(telegram_id, spins, account.available_spins))
+    await reply(update, texts.spins_granted(context.english, telegram_id, spins, account.available_spins))
 
 
 def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime]:
@@ -252,7 +247,7 @@ async def stats(update: Update, context: BotContext):
     tz = context.config.tz
     start, end = period_bounds(period, datetime.now(tz))
     data = await context.api.stats(start, end, actor=update.effective_user.id)
-    await reply(update, texts.stats(period, start, end, data, tz))
+    await reply(update, texts.stats(context.english, period, start, end, data))
 
 
 def admin_handlers() -> list:
@@ -261,7 +256,7 @@ def admin_handlers() -> list:
         CallbackQueryHandler(approve_all, pattern=keyboards.APPROVE_ALL_PATTERN),
         CallbackQueryHandler(pending, pattern=keyboards.ADMIN_MENU_PATTERN),
         CallbackQueryHandler(stats, pattern=keyboards.STATS_PATTERN),
-        MessageHandler(filters.Text([keyboards.ADMIN]), admin_menu),
+        MessageHandler(keyboards.pressed(keyboards.ADMIN), admin_menu),
         CommandHandler(["admin", "pending"], admin_menu),
         CommandHandler("addspins", add_spins),
         CommandHandler("stats", stats),

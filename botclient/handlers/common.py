@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import logging
 import warnings
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
@@ -23,9 +24,11 @@ from telegram.warnings import PTBUserWarning
 
 from botclient import keyboards, texts
 from botclient.admins import AdminDirectory
-from botclient.api import BackendRefusal, BackendUnavailable, LedgerApi
+from botclient.api import BackendError, BackendRefusal, BackendUnavailable, LedgerApi
 from botclient.board import Board
 from botclient.config import Config
+from botclient.i18n import ENGLISH, Translator, translator
+from botclient.languages import LanguageDirectory
 from botclient.records import User
 
 logger = logging.getLogger("botclient")
@@ -49,6 +52,15 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     def board(self) -> Board:
         return self.bot_data["board"]
 
+    @property
+    def languages(self) -> LanguageDirectory:
+        return self.bot_data["languages"]
+
+    @property
+    def english(self) -> Translator:
+        """For admins' texts, which stay English."""
+        return translator(ENGLISH, self.config.tz)
+
 
 Callback = Callable[[Update, BotContext], Awaitable[Any]]
 
@@ -65,15 +77,24 @@ async def reply(update: Update, text: str, reply_markup=None):
     return await update.effective_chat.send_message(text, reply_markup=reply_markup)
 
 
-async def menu_markup(context: BotContext, telegram_id: int):
+async def tr(update: Update, context: BotContext) -> Translator:
+    """The person's language, as the backend has it; English while the backend cannot say (not remembered)."""
     try:
-        return keyboards.main_menu(await context.admins.is_admin(telegram_id))
+        return await context.languages.translator(update.effective_user.id)
     except BackendUnavailable:
-        return keyboards.main_menu(False)
+        return context.english
 
 
-async def reply_with_menu(update: Update, context: BotContext, text: str):
-    return await reply(update, text, await menu_markup(context, update.effective_user.id))
+async def menu_markup(context: BotContext, telegram_id: int, t: Translator):
+    try:
+        return keyboards.main_menu(t, await context.admins.is_admin(telegram_id))
+    except BackendUnavailable:
+        return keyboards.main_menu(t, False)
+
+
+async def reply_with_menu(update: Update, context: BotContext, text: str, t: Translator | None = None):
+    t = t or await tr(update, context)
+    return await reply(update, text, await menu_markup(context, update.effective_user.id, t))
 
 
 async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
@@ -99,6 +120,7 @@ async def ensure_user(update: Update, context: BotContext) -> User:
         user = await context.api.upsert_user(tg.id, username=tg.username or "", first_name=tg.first_name or "",
                                              last_name=tg.last_name or "")
     context.admins.remember(user)
+    context.languages.remember(user)
     return user
 
 
@@ -108,10 +130,11 @@ def cancel_for(data_key: str) -> Callback:
     @consumed
     async def cancel(update: Update, context: BotContext):
         context.user_data.pop(data_key, None)
+        t = await tr(update, context)
         if update.callback_query:
-            await answer(update.callback_query, "Cancelled")
+            await answer(update.callback_query, t._(texts.CANCELLED_TOAST))
             await drop_buttons(update.callback_query)
-        await reply_with_menu(update, context, texts.CANCELLED)
+        await reply_with_menu(update, context, t._(texts.CANCELLED), t)
         return END
     return cancel
 
@@ -126,7 +149,7 @@ def leave_for(data_key: str) -> Callback:
 
 @consumed
 async def use_buttons(update: Update, context: BotContext):
-    await reply(update, "Please use the buttons above, or /cancel.")
+    await reply(update, (await tr(update, context))._(texts.USE_BUTTONS))
     return None
 
 
@@ -160,14 +183,20 @@ def _conversation(name, entry_points, states, data_key):
 async def on_error(update: object, context: BotContext) -> None:
     """Whatever a handler let through: tell the person, log the rest, and stop later groups."""
     error = context.error
+    t = context.english
+    if isinstance(update, Update) and update.effective_user:
+        try:
+            t = await tr(update, context)
+        except BackendError:  # the person is still told, in English
+            logger.debug("language unknown while reporting an error", exc_info=True)
     if isinstance(error, BackendUnavailable):
         logger.warning("backend unavailable: %s", error)
-        text = texts.UNAVAILABLE
+        text = t._(texts.UNAVAILABLE)
     elif isinstance(error, BackendRefusal):
-        text = texts.refusal(error)
+        text = texts.refusal(t, error)
     else:
         logger.error("unhandled error in a handler", exc_info=error)
-        text = texts.UNEXPECTED
+        text = t._(texts.UNEXPECTED)
     if isinstance(update, Update) and update.effective_chat:
         if update.callback_query:
             await answer(update.callback_query)

@@ -7,14 +7,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from botclient import keyboards, texts
 from botclient.handlers import flow
-from botclient.handlers.common import BotContext, consumed, conversation, reply
+from botclient.handlers.common import BotContext, consumed, conversation, reply, tr
 
 FLOW = flow.RequestFlow("deposit", "dep")
 PREFIX = FLOW.prefix
 
 
 async def start(update: Update, context: BotContext):
-    return await FLOW.begin(update, context, texts.CHOOSE_DEPOSIT_METHOD)
+    return await FLOW.begin(update, context, (await tr(update, context))._(texts.CHOOSE_DEPOSIT_METHOD))
 
 
 @consumed
@@ -24,25 +24,26 @@ async def chose_method(update: Update, context: BotContext):
 
 @consumed
 async def got_amount(update: Update, context: BotContext):
-    return await FLOW.take_amount(update, context, texts.ASK_ACCOUNT_NAME)
+    return await FLOW.take_amount(update, context, lambda t: t._(texts.ASK_ACCOUNT_NAME))
 
 
 @consumed
 async def got_account_name(update: Update, context: BotContext):
+    t = await tr(update, context)
     name = flow.clean_text(update.message.text)
     if not name:
-        await reply(update, texts.BAD_TEXT)
+        await reply(update, t._(texts.BAD_TEXT))
         return None
-    FLOW.data(context)["account_name_paid"] = name[:128]
+    FLOW.data(context)["account_name_paid"] = name  # its length is the backend's rule
     prompt = texts.ASK_TXID if FLOW.method(context).takes_txid else texts.ASK_SLIP
-    await reply(update, prompt, keyboards.only_cancel("deposit"))
+    await reply(update, t._(prompt), keyboards.only_cancel(t, FLOW.kind))
     return flow.PROOF
 
 
 @consumed
 async def got_photo(update: Update, context: BotContext):
     if FLOW.method(context).takes_txid:
-        await reply(update, texts.TXID_NOT_PHOTO)
+        await reply(update, (await tr(update, context))._(texts.TXID_NOT_PHOTO))
         return None
     FLOW.data(context)["proof"] = update.message.photo[-1].file_id  # the largest size
     return await FLOW.ask_pppoker(update, context)
@@ -50,20 +51,21 @@ async def got_photo(update: Update, context: BotContext):
 
 @consumed
 async def got_text_proof(update: Update, context: BotContext):
+    t = await tr(update, context)
     if not FLOW.method(context).takes_txid:
-        await reply(update, texts.SLIP_NOT_TEXT)
+        await reply(update, t._(texts.SLIP_NOT_TEXT))
         return None
     txid = update.message.text.strip()
     if not txid or " " in txid:
-        await reply(update, texts.ASK_TXID)
+        await reply(update, t._(texts.ASK_TXID))
         return None
     FLOW.data(context)["proof"] = txid
     return await FLOW.ask_pppoker(update, context)
 
 
-def summary(context: BotContext) -> str:
+def summary(t, context: BotContext) -> str:
     data = FLOW.data(context)
-    return texts.deposit_summary(FLOW.method(context), {**data, "account_name": data["account_name_paid"]})
+    return texts.deposit_summary(t, FLOW.method(context), {**data, "account_name": data["account_name_paid"]})
 
 
 @consumed
@@ -87,7 +89,7 @@ async def confirmed(update: Update, context: BotContext):
 def deposit_conversation():
     return conversation(
         FLOW.kind,
-        entry_points=[MessageHandler(filters.Text([keyboards.DEPOSIT]), start), CommandHandler("deposit", start)],
+        entry_points=[MessageHandler(keyboards.pressed(keyboards.DEPOSIT), start), CommandHandler("deposit", start)],
         states={
             flow.METHOD: [CallbackQueryHandler(chose_method, pattern=rf"^{PREFIX}:m:\w+$")],
             flow.AMOUNT: [MessageHandler(keyboards.FREE_TEXT, got_amount)],

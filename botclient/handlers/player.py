@@ -1,20 +1,17 @@
-"""/start, My account, /help, and what the bot says to anything no flow claimed."""
+"""/start (language, then PPPoker id), the 🌐 language switch, My account, /help, and what the bot
+says to anything no flow claimed."""
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from botclient import keyboards, texts
+from botclient.api import BackendRefusal
 from botclient.handlers.common import (
-    END, BotContext, answer, consumed, conversation, drop_buttons, menu_markup, reply, reply_with_menu,
+    END, BotContext, answer, consumed, conversation, drop_buttons, menu_markup, reply, reply_with_menu, tr,
 )
 
-ASK_PPPOKER = "start.pppoker"
-
-
-def looks_like_pppoker_id(text: str) -> bool:
-    # Only to re-ask at once; the backend's check is the one that counts.
-    return text.isascii() and text.isdigit() and len(text) >= 3
+ASK_LANGUAGE, ASK_PPPOKER = "start.language", "start.pppoker"
 
 
 async def start(update: Update, context: BotContext):
@@ -22,71 +19,108 @@ async def start(update: Update, context: BotContext):
     user = await context.api.upsert_user(tg.id, username=tg.username or "", first_name=tg.first_name or "",
                                          last_name=tg.last_name or "")
     context.admins.remember(user)
-    if not user.pppoker_id:
-        await reply(update, texts.ASK_PPPOKER, keyboards.only_cancel("start"))
-        return ASK_PPPOKER
-    await reply(update, texts.welcome(user), keyboards.main_menu(user.is_admin))
+    context.languages.remember(user)
+    if not user.pppoker_id:  # a newcomer: the language first, so everything after it is readable
+        await reply(update, texts.CHOOSE_LANGUAGE, keyboards.languages())
+        return ASK_LANGUAGE
+    t = await tr(update, context)
+    await reply(update, texts.welcome(t, user), keyboards.main_menu(t, user.is_admin))
     return END
+
+
+async def _choose_language(update: Update, context: BotContext):
+    query = update.callback_query
+    language = keyboards.LANGUAGE_PATTERN.match(query.data).group(1)
+    await context.languages.choose(update.effective_user.id, language)
+    t = await tr(update, context)
+    await answer(query, t._(texts.LANGUAGE_SAVED))
+    await drop_buttons(query)
+    return t
+
+
+@consumed
+async def chose_first_language(update: Update, context: BotContext):
+    t = await _choose_language(update, context)
+    await reply(update, t._(texts.ASK_PPPOKER), keyboards.only_cancel(t, "start"))
+    return ASK_PPPOKER
 
 
 @consumed
 async def got_pppoker_id(update: Update, context: BotContext):
-    text = update.message.text.strip()
-    if not looks_like_pppoker_id(text):
-        await reply(update, texts.BAD_PPPOKER)
+    t = await tr(update, context)
+    try:  # whether it is a valid PPPoker id is the backend's call
+        user = await context.api.upsert_user(update.effective_user.id, pppoker_id=update.message.text.strip())
+    except BackendRefusal as refusal:
+        await reply(update, texts.refusal(t, refusal) + "\n" + t._(texts.ASK_PPPOKER),
+                    keyboards.only_cancel(t, "start"))
         return None
-    user = await context.api.upsert_user(update.effective_user.id, pppoker_id=text)
-    await reply(update, texts.pppoker_saved(user.pppoker_id), keyboards.main_menu(user.is_admin))
+    await reply(update, texts.pppoker_saved(t, user.pppoker_id), keyboards.main_menu(t, user.is_admin))
     return END
+
+
+async def ask_language(update: Update, context: BotContext):
+    await reply(update, texts.CHOOSE_LANGUAGE, keyboards.languages())
+
+
+async def chose_language(update: Update, context: BotContext):
+    t = await _choose_language(update, context)
+    await reply_with_menu(update, context, t._(texts.LANGUAGE_SAVED) + "\n" + t._(texts.MENU_HINT), t)
 
 
 async def my_account(update: Update, context: BotContext):
     overview = await context.api.account_overview(update.effective_user.id)
+    t = await tr(update, context)
     if overview is None:
-        await reply(update, texts.REFUSALS["NOT_FOUND"])
+        unknown = texts.REFUSALS["NOT_FOUND"]
+        await reply(update, t._(unknown))
         return
     context.admins.remember(overview.user)
-    await reply(update, texts.account(overview, context.config.tz))
+    await reply(update, texts.account(t, overview))
 
 
 async def show_help(update: Update, context: BotContext):
-    text = texts.HELP
-    if await context.admins.is_admin(update.effective_user.id):
-        text += texts.ADMIN_HELP
-    await reply(update, text, await menu_markup(context, update.effective_user.id))
+    t = await tr(update, context)
+    admin = await context.admins.is_admin(update.effective_user.id)
+    await reply(update, texts.help_text(t, admin=admin), await menu_markup(context, update.effective_user.id, t))
 
 
 async def nothing_to_cancel(update: Update, context: BotContext):
+    t = await tr(update, context)
     if update.callback_query:  # a Cancel button of a flow that already ended
-        await answer(update.callback_query, texts.NOTHING_TO_CANCEL)
+        await answer(update.callback_query, t._(texts.NOTHING_TO_CANCEL))
         await drop_buttons(update.callback_query)
         return
-    await reply_with_menu(update, context, texts.NOTHING_TO_CANCEL)
+    await reply_with_menu(update, context, t._(texts.NOTHING_TO_CANCEL), t)
 
 
 async def not_understood(update: Update, context: BotContext):
-    await reply_with_menu(update, context, texts.NOT_UNDERSTOOD)
+    t = await tr(update, context)
+    await reply_with_menu(update, context, t._(texts.NOT_UNDERSTOOD), t)
 
 
 async def stale_button(update: Update, context: BotContext):
-    await answer(update.callback_query, texts.BUTTON_EXPIRED)
+    await answer(update.callback_query, (await tr(update, context))._(texts.BUTTON_EXPIRED))
 
 
 def start_conversation():
     return conversation(
         "start",
         entry_points=[CommandHandler("start", start)],
-        states={ASK_PPPOKER: [MessageHandler(keyboards.FREE_TEXT, got_pppoker_id)]},
+        states={ASK_LANGUAGE: [CallbackQueryHandler(chose_first_language, pattern=keyboards.LANGUAGE_PATTERN)],
+                ASK_PPPOKER: [MessageHandler(keyboards.FREE_TEXT, got_pppoker_id)]},
         data_key="start",
     )
 
 
 def menu_handlers() -> list:
     return [
-        MessageHandler(filters.Text([keyboards.ACCOUNT]), my_account),
+        MessageHandler(keyboards.pressed(keyboards.ACCOUNT), my_account),
         CommandHandler("account", my_account),
-        MessageHandler(filters.Text([keyboards.HELP]), show_help),
+        MessageHandler(keyboards.pressed(keyboards.HELP), show_help),
         CommandHandler("help", show_help),
+        MessageHandler(keyboards.pressed(keyboards.LANGUAGE), ask_language),
+        CommandHandler("language", ask_language),
+        CallbackQueryHandler(chose_language, pattern=keyboards.LANGUAGE_PATTERN),
         CommandHandler("cancel", nothing_to_cancel),
         CallbackQueryHandler(nothing_to_cancel, pattern=keyboards.CANCEL_ANY),
     ]
@@ -95,8 +129,7 @@ def menu_handlers() -> list:
 def catch_all_handlers(known_commands: set[str]) -> list:
     """Last of all: only what no flow and no screen claimed gets here."""
     commands = "|".join(sorted(known_commands))
-    known = filters.Text(list(keyboards.MENU_BUTTONS)) | (
-        filters.COMMAND & filters.Regex(rf"^/({commands})(@\w+)?(\s|$)"))
+    known = keyboards.MENU_KEYS | (filters.COMMAND & filters.Regex(rf"^/({commands})(@\w+)?(\s|$)"))
     return [
         MessageHandler(~known & (filters.TEXT | filters.PHOTO | filters.Document.ALL), not_understood),
         CallbackQueryHandler(stale_button),

@@ -1,23 +1,31 @@
-"""Withdrawal: method -> amount -> account number or wallet -> PPPoker id -> summary -> Confirm.
+"""Withdrawal: the rules up front -> method -> amount -> account number or wallet -> PPPoker id ->
+summary -> Confirm.
 
-Whether the player may withdraw (minimum, payout name) is the backend's call;
-the summary shows the payout name the backend holds.
+Whether the player may withdraw (minimum, payout name, one pending at a time) is the backend's
+call: it is asked first (withdrawalEligibility), so a player who may not withdraw learns it before
+typing anything, and one who may reads the minimum and the payout name before choosing.
 """
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from botclient import keyboards, texts
 from botclient.handlers import flow
-from botclient.handlers.common import BotContext, consumed, conversation, reply
+from botclient.handlers.common import END, BotContext, consumed, conversation, ensure_user, reply, reply_with_menu, tr
 
 FLOW = flow.RequestFlow("withdrawal", "wd")
 PREFIX = FLOW.prefix
 
 
 async def start(update: Update, context: BotContext):
-    return await FLOW.begin(update, context, texts.CHOOSE_WITHDRAWAL_METHOD)
+    t = await tr(update, context)
+    await ensure_user(update, context)
+    eligibility = await context.api.withdrawal_eligibility(update.effective_user.id)
+    if not eligibility.eligible:
+        await reply_with_menu(update, context, texts.withdrawal_refused_up_front(t, eligibility), t)
+        return END
+    return await FLOW.begin(update, context, texts.withdrawal_rules(t, eligibility), minimum=eligibility.minimum)
 
 
 @consumed
@@ -27,22 +35,22 @@ async def chose_method(update: Update, context: BotContext):
 
 @consumed
 async def got_amount(update: Update, context: BotContext):
-    return await FLOW.take_amount(update, context, texts.ask_account_number(FLOW.method(context)))
+    return await FLOW.take_amount(update, context, lambda t: texts.ask_account_number(t, FLOW.method(context)))
 
 
 @consumed
 async def got_account_number(update: Update, context: BotContext):
     number = flow.clean_text(update.message.text)
     if not number:
-        await reply(update, texts.BAD_TEXT)
+        await reply(update, (await tr(update, context))._(texts.BAD_TEXT))
         return None
-    FLOW.data(context)["account_number"] = number[:128]
+    FLOW.data(context)["account_number"] = number  # its length is the backend's rule
     return await FLOW.ask_pppoker(update, context)
 
 
-def summary(context: BotContext) -> str:
+def summary(t, context: BotContext) -> str:
     data = FLOW.data(context)
-    return texts.withdrawal_summary(FLOW.method(context), data, data.get("account_name", ""))
+    return texts.withdrawal_summary(t, FLOW.method(context), data, data.get("account_name", ""))
 
 
 @consumed
@@ -66,7 +74,8 @@ async def confirmed(update: Update, context: BotContext):
 def withdrawal_conversation():
     return conversation(
         FLOW.kind,
-        entry_points=[MessageHandler(filters.Text([keyboards.WITHDRAW]), start), CommandHandler("withdraw", start)],
+        entry_points=[MessageHandler(keyboards.pressed(keyboards.WITHDRAW), start),
+                      CommandHandler("withdraw", start)],
         states={
             flow.METHOD: [CallbackQueryHandler(chose_method, pattern=rf"^{PREFIX}:m:\w+$")],
             flow.AMOUNT: [MessageHandler(keyboards.FREE_TEXT, got_amount)],

@@ -12,12 +12,13 @@ from ledger.models.config import ConfigChange
 from ledger.models.journal import JournalEntry, JournalKind
 from ledger.models.outbox import Event, IdempotencyRecord
 from ledger.models.payments import PaymentMethod
-from ledger.models.players import Admin, Player
+from ledger.models.players import Admin, Language, Player
 from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
 from ledger.models.rollups import DailyReport, DailyTotal
 from ledger.models.spins import Spin, SpinAccount
 
 __all__ = [
-    "MAX_BIGINT", "Admin", "ConfigChange", "DailyReport", "DailyTotal", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "MoneyRequest",
+    "MAX_BIGINT", "Admin", "ConfigChange", "DailyReport", "DailyTotal", "Deposit", "Event", "IdempotencyRecord",
+    "JournalEntry", "JournalKind", "Language", "MoneyRequest",
     "PaymentMethod", "Player", "RequestStatus", "RewardStatus", "Spin", "SpinAccount", "Withdrawal",
 ]

@@ -2,6 +2,13 @@
 from django.db import models
 
 
+class Language(models.TextChoices):
+    """What a player reads the bot in; the values are the bot's gettext locale names."""
+
+    EN = "en", "English"
+    DV = "dv", "ދިވެހި"
+
+
 class Player(models.Model):
     """A Telegram user of the club (not django.contrib.auth's User, which staff log in with)."""
 
@@ -12,6 +19,7 @@ class Player(models.Model):
     pppoker_id = models.CharField(max_length=32, blank=True, default="")
     # Payouts go only to this name; it is fixed by the first approved deposit.
     account_name = models.CharField(max_length=128, blank=True, default="")
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveBigIntegerField(default=1)
 

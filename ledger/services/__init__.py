@@ -7,7 +7,7 @@ the modules are how the code is kept, not a second API.
 """
 from ledger.services.config import admin_add, admin_remove, payment_method_update
 from ledger.services.deposits import deposit_approve, deposit_create, deposit_reject
-from ledger.services.players import payout_name_set_once, user_upsert
+from ledger.services.players import payout_name_set_once, user_language_set, user_upsert
 from ledger.services.reports import daily_report_make
 from ledger.services.spins import (
     MAX_SPINS_PER_CALL, MAX_SPINS_PER_GRANT, SpinBatch, draw_prize, spin_reward_approve, spin_reward_reject,
@@ -17,7 +17,8 @@ from ledger.services.withdrawals import withdrawal_approve, withdrawal_create, w
 
 __all__ = [
     "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "admin_add", "admin_remove", "daily_report_make",
-    "deposit_approve", "deposit_create", "deposit_reject",
-    "draw_prize", "payment_method_update", "payout_name_set_once", "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all",
-    "spins_grant", "spins_process", "user_upsert", "withdrawal_approve", "withdrawal_create", "withdrawal_reject",
+    "deposit_approve", "deposit_create", "deposit_reject", "draw_prize", "payment_method_update",
+    "payout_name_set_once", "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all", "spins_grant",
+    "spins_process", "user_language_set", "user_upsert", "withdrawal_approve", "withdrawal_create",
+    "withdrawal_reject",
 ]

@@ -1,18 +1,19 @@
-"""Players: first contact, profile updates, and the payout name fixed once."""
+"""Players: first contact, profile updates, the language they read, and the payout name fixed once."""
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from ledger.models import Player, SpinAccount
-from ledger.services.common import emit
+from ledger.models import Language, Player, SpinAccount
+from ledger.services.common import emit, player_for
 from ledger.signals import notify_changed
-from ledger.validators import clean_optional_text, clean_pppoker_id, clean_telegram_id
+from ledger.validators import clean_language, clean_optional_text, clean_pppoker_id, clean_telegram_id
 
 # Telegram's own limits: usernames are at most 32 characters, names at most 64.
 NAME_LIMITS = {"username": 64, "first_name": 128, "last_name": 128}
 
 
 def user_upsert(*, telegram_id: int, username: str | None = None, first_name: str | None = None,
-                last_name: str | None = None, pppoker_id: str | None = None) -> Player:
+                last_name: str | None = None, pppoker_id: str | None = None,
+                language: Language | str | None = None) -> Player:
     """Register a player on first contact, or update the fields given (None keeps a field)."""
     telegram_id = clean_telegram_id(telegram_id)
     given = {"username": username.lstrip("@") if isinstance(username, str) else username,
@@ -24,6 +25,8 @@ def user_upsert(*, telegram_id: int, username: str | None = None, first_name: st
     }
     if pppoker_id is not None and pppoker_id.strip():
         changes["pppoker_id"] = clean_pppoker_id(pppoker_id)
+    if language is not None:
+        changes["language"] = clean_language(language)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -37,6 +40,18 @@ def user_upsert(*, telegram_id: int, username: str | None = None, first_name: st
         changed = {name: value for name, value in changes.items() if getattr(player, name) != value}
         if changed:
             Player.objects.filter(pk=player.pk).update(**changed, version=F("version") + 1)
+            player.refresh_from_db()
+            notify_changed("user.updated")
+        return player
+
+
+def user_language_set(*, telegram_id: int, language: Language | str) -> Player:
+    """The language the player reads the bot in, from now on (domain.md, "Languages")."""
+    language = clean_language(language)
+    with transaction.atomic():
+        player = player_for(telegram_id)
+        if player.language != language:
+            Player.objects.filter(pk=player.pk).update(language=language, version=F("version") + 1)
             player.refresh_from_db()
             notify_changed("user.updated")
         return player

@@ -1,18 +1,16 @@
 """Withdrawals: a cash-out to the payout name, above the minimum, approved once or rejected."""
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from ledger.actors import Actor
-from ledger.errors import AccountNameMismatch, BelowMinimum, DuplicatePending
+from ledger.errors import DuplicatePending
 from ledger.models import JournalEntry, JournalKind, RequestStatus, Withdrawal
 from ledger.services import journal
+from ledger.selectors.withdrawals import DUPLICATE, withdrawal_refusal
 from ledger.services.common import active_method, decide, emit, ensure_pending, locked, locked_account, player_for
 from ledger.services.idempotency import idempotent
 from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_reason, clean_text
-
-DUPLICATE = "You already have a pending withdrawal; wait for it to be decided."
 
 
 def withdrawal_create(*, telegram_id: int, amount: Any, method: str, account_number: str, pppoker_id: str,
@@ -43,16 +41,10 @@ def _withdrawal_create(*, telegram_id, amount, method, account_number, pppoker_i
         pppoker_id=clean_pppoker_id(pppoker_id),
     )
     withdrawal.amount_base = amount_in_base(withdrawal.amount, payment_method.rate_to_base)
-    minimum = settings.WITHDRAWAL_MIN_MVR
-    if withdrawal.amount_base < minimum:
-        raise BelowMinimum(f"The minimum withdrawal is {minimum} MVR; this is {withdrawal.amount_base} MVR.",
-                           field="amount")
-    if not player.account_name:
-        raise AccountNameMismatch(
-            "Withdrawals are paid only to the name of your first approved deposit, and you have none yet.")
+    refusal = withdrawal_refusal(player=player, amount_base=withdrawal.amount_base)
+    if refusal is not None:
+        raise refusal
     withdrawal.account_name = player.account_name
-    if Withdrawal.objects.filter(player=player, status=RequestStatus.PENDING).exists():
-        raise DuplicatePending(DUPLICATE)
     try:
         with transaction.atomic():
             withdrawal.save()

@@ -243,6 +243,7 @@ class TelegramFake:
         self._thread: threading.Thread | None = None
         self.updates: list[QueuedUpdate] = []
         self.commands: dict[str, list] = {}  # json [scope, language_code] -> commands
+        self.unauthorized = 0  # requests made with another bot token
 
     def start(self) -> TelegramFake:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -388,6 +389,8 @@ class TelegramFake:
                         return 200, "image/jpeg", self._files[method.removesuffix(".jpg")]
                 raise ApiError(404, "Not Found")
             if prefix != f"/bot{self.token}":
+                with self._cond:
+                    self.unauthorized += 1
                 raise ApiError(401, "Unauthorized")
             params, files = _parse_request(query, content_type, body)
             status, reply = 200, {"ok": True, "result": self._call(method, params, files, received_at)}
