@@ -1,0 +1,71 @@
+"""What an entry point says when the configuration cannot work: one line that
+names the variable to fix, not a traceback through Django's internals."""
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def database_address() -> str:
+    """Where DATABASE_URL points, without its password."""
+    from django.db import connection
+
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite file {params['NAME']}"
+    return f"{connection.vendor} at {params.get('HOST') or 'localhost'}:{params.get('PORT') or 'default port'}" \
+           f"/{params.get('NAME')}"
+
+
+def database_problem() -> str:
+    """Why the database cannot be reached, in one line; empty when it answers."""
+    from django.db import OperationalError, connection
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"cannot reach the database ({database_address()}): {reason}. Check DATABASE_URL."
+    return ""
+
+
+def web_ready_lines(listening_on: str) -> list[str]:
+    """Where to go once the web server is up, and what to do first on a fresh database."""
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError, connection
+
+    base = listening_on.replace("//0.0.0.0:", "//127.0.0.1:").rstrip("/")
+    lines = [f"Serving {base}/ : Django admin {base}/admin/ , GraphiQL {base}/graphql/ , health {base}/healthz"]
+    problem = database_problem()
+    if problem:
+        lines.append(f"Web server is up but {problem} /healthz answers 503 until it does.")
+        return lines
+    try:
+        has_staff = get_user_model().objects.filter(is_staff=True).exists()
+    except DatabaseError:
+        has_staff = None
+    finally:
+        connection.close()  # opened in the master process: forked workers must not share it
+    if has_staff is None:
+        lines.append("Next: `python manage.py migrate` (the database has no tables yet).")
+    elif not has_staff:
+        lines.append("Next: `make seed` (python manage.py seed_demo) prints a staff login and adds demo data; "
+                     "or `python manage.py createsuperuser`.")
+    return lines
+
+
+@contextmanager
+def exit_on_bad_configuration(program: str) -> Iterator[None]:
+    """Turn a broken setting or an unreachable database into one line on stderr and a non-zero exit."""
+    from django.db import OperationalError
+
+    try:
+        yield
+    except ImproperlyConfigured as error:
+        sys.exit(f"{program}: {error}")
+    except OperationalError:
+        problem = database_problem()
+        if not problem:
+            raise  # the database answers: this is some other failure, keep its traceback
+        sys.exit(f"{program}: {problem}")
