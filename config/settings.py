@@ -107,8 +107,8 @@ TEMPLATES = [
 
 def _database() -> dict:
     try:
-        return dj_database_url.config(
-            default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+        return dj_database_url.parse(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
             conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
             conn_health_checks=True,
         )
