@@ -43,11 +43,14 @@ def logging_config(level: str = "INFO") -> dict:
             "access": {"()": UtcIsoFormatter, "format": prefix + " %(message)s"},
         },
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "quiet_huey", "not_404"]},
+            "console": {"class": "logging.StreamHandler", "formatter": "plain",
+                        "filters": ["request_id", "quiet_huey", "not_404"]},
             "access": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stdout"},
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
+            # Django's default adds a second, unformatted console handler under DEBUG.
+            "django": {"handlers": [], "level": level, "propagate": True},
             "django.db.backends": {"level": "WARNING"},
             # run_huey adds a handler of its own unless this logger has one: every line would be printed twice.
             "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},

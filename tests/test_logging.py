@@ -36,3 +36,11 @@ def test_an_idle_worker_is_quiet_but_its_warnings_are_not(console):
 def test_times_are_utc_iso(console):
     line = console.format(record("ledger", logging.INFO, "hello", created=0.0, msecs=5.0, request_id="-"))
     assert line.startswith("time=1970-01-01T00:00:00.005Z level=INFO logger=ledger request_id=- msg=hello")
+
+
+def test_one_handler_prints_djangos_lines_even_under_debug(tmp_path):
+    from tests.test_deploy import manage
+
+    result = manage("shell", "-c", "import logging; logging.getLogger('django.request').warning('once')",
+                    DEBUG="1", VAR_DIR=str(tmp_path))
+    assert result.stderr.count("once") == 1 and "logger=django.request" in result.stderr, result.stderr
