@@ -59,7 +59,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ledger.apps.ClubAdminConfig",  # django.contrib.admin with the club's site
     "django.contrib.auth",
     # The strawberry-django optimizer imports contenttypes for generic relations;
     # without the app it retries a failing import on every field it resolves.
