@@ -1,9 +1,16 @@
-"""Decisions in the Django admin go through the ledger services."""
+"""The Django admin as the club's desk: decisions go through the ledger services."""
+from decimal import Decimal
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.messages import get_messages
 
-from ledger.models import Deposit, JournalEntry, RequestStatus
-from tests.conftest import PLAYER_ID, deposit_for
+from ledger import services
+from ledger.models import (
+    Deposit, JournalEntry, PaymentMethod, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
+)
+from tests.conftest import PLAYER_ID, approved_deposit, deposit_for
+from tests.test_services import win_some
 
 
 @pytest.fixture
@@ -21,6 +28,7 @@ def test_staff_approves_a_deposit_from_the_changelist(staff_client, player):
     deposit.refresh_from_db()
     assert deposit.status == RequestStatus.APPROVED and deposit.decided_by == "staff boss"
     assert deposit.spins_granted == 25 and JournalEntry.objects.filter(deposit=deposit).count() == 1
+    assert messages_of(response) == [f"Deposit #{deposit.pk} approved: 2,000.00 MVR, 25 spins"]
 
 
 def test_reject_asks_for_a_reason_first(staff_client, player):
@@ -39,5 +47,85 @@ def test_deciding_twice_in_the_admin_reports_already_decided(staff_client, playe
     selection = {"action": "approve_selected", ACTION_CHECKBOX_NAME: [deposit.pk]}
     staff_client.post("/admin/ledger/deposit/", selection)
     response = staff_client.post("/admin/ledger/deposit/", selection, follow=True)
-    assert b"already approved" in response.content
+    assert messages_of(response)[-1] == (
+        f"Deposit #{deposit.pk} not approved: This deposit was already approved by staff boss.")
     assert JournalEntry.objects.filter(deposit=deposit).count() == 1
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def change_page(obj) -> str:
+    return f"/admin/ledger/{obj._meta.model_name}/{obj.pk}/change/"
+
+
+def test_a_pending_usd_deposit_shows_its_mvr_value_and_spins_before_approval(staff_client, player):
+    deposit = deposit_for(PLAYER_ID, amount="130", method="USD")  # 130 x 15.40 = 2,002.00 MVR
+    listing = staff_client.get("/admin/ledger/deposit/").content.decode()
+    assert "130.00 USD" in listing and "2,002.00 MVR" in listing and "25 if approved" in listing
+    page = staff_client.get(change_page(deposit)).content.decode()
+    assert "Worth 2,002.00 MVR at 15.40 MVR per USD; approving grants 25 spins." in page
+    assert 'id="approve-button"' in page and f"/admin/ledger/deposit/{deposit.pk}/reject/" in page
+    assert "Telegram file id of the slip" in page and "+05" in page  # club time, with its zone
+
+
+def test_approving_from_the_page_may_correct_the_amount(staff_client, player):
+    deposit = deposit_for(PLAYER_ID, amount="2000")
+    response = staff_client.post(f"/admin/ledger/deposit/{deposit.pk}/approve/", {"amount": "1500"})
+    assert response.status_code == 302 and response.url == change_page(deposit)
+    deposit.refresh_from_db()
+    assert (deposit.status, deposit.amount, deposit.amount_base) == ("APPROVED", Decimal("1500"), Decimal("1500"))
+    assert messages_of(response) == [f"Deposit #{deposit.pk} approved: 1,500.00 MVR, 7 spins"]
+    assert SpinAccount.objects.get(player=player).available_spins == 7
+    assert 'id="approve-button"' not in staff_client.get(change_page(deposit)).content.decode()
+
+
+def test_reject_from_the_page_asks_a_reason_with_cancel_and_a_breadcrumb(staff_client, player):
+    deposit = deposit_for(PLAYER_ID)
+    page = staff_client.get(f"/admin/ledger/deposit/{deposit.pk}/reject/").content.decode()
+    assert f'href="{change_page(deposit)}" class="button cancel-link">Cancel' in page
+    assert '<a href="/admin/ledger/deposit/">Deposits</a>' in page and "&rsaquo; Reject" in page
+    assert Deposit.objects.get(pk=deposit.pk).status == RequestStatus.PENDING
+    response = staff_client.post(f"/admin/ledger/deposit/{deposit.pk}/reject/", {"reason": "Blurry slip"})
+    deposit.refresh_from_db()
+    assert (deposit.status, deposit.rejection_reason) == (RequestStatus.REJECTED, "Blurry slip")
+    assert messages_of(response) == [f"Deposit #{deposit.pk} rejected: Blurry slip"]
+
+
+def test_withdrawals_and_spin_wins_are_decided_from_their_pages(staff_client, player, admin):
+    approved_deposit(PLAYER_ID, admin, amount="2000")
+    withdrawal = services.withdrawal_create(telegram_id=PLAYER_ID, amount="1250", method="BML",
+                                            account_number="7730000999", pppoker_id="12345")
+    response = staff_client.post(f"/admin/ledger/withdrawal/{withdrawal.pk}/approve/")
+    assert messages_of(response) == [
+        f"Withdrawal #{withdrawal.pk} approved: pay 1,250.00 MVR to 7730000999 (Ali Ahmed)"]
+    assert Withdrawal.objects.get(pk=withdrawal.pk).status == RequestStatus.APPROVED
+    first, second = win_some(admin)[:2]
+    response = staff_client.post(f"/admin/ledger/spin/{first.pk}/approve/")
+    assert messages_of(response)[-1] == f"Spin win #{first.pk} approved: {first.chips:,} chips to hand out"
+    response = staff_client.post(f"/admin/ledger/spin/{second.pk}/reject/", {"reason": "Not in the club"})
+    assert messages_of(response)[-1] == f"Spin win #{second.pk} rejected: Not in the club"
+    assert Spin.objects.get(pk=first.pk).status == RewardStatus.APPROVED
+
+
+def test_the_desk_wears_the_clubs_name_and_keeps_internals_apart(staff_client, settings):
+    settings.CLUB_NAME = "Reef Poker Club"
+    index = staff_client.get("/admin/").content.decode()
+    assert "<title>The desk | Reef Poker Club</title>" in index and "Django administration" not in index
+    desk, internals = index.index("Deposits"), index.index("Ledger internals (read-only)")
+    assert desk < internals < index.index("Idempotency records") and index.index("Journal entries") > internals
+    for model in ("journalentry", "event", "eventcursor", "idempotencyrecord", "adminmessage"):
+        assert staff_client.get(f"/admin/ledger/{model}/add/").status_code == 403
+
+
+def test_payment_methods_are_edited_through_their_form_not_the_list(staff_client, methods):
+    listing = staff_client.get("/admin/ledger/paymentmethod/").content.decode()
+    assert 'name="form-0-account_number"' not in listing and "not set: players see" in listing
+    bml = PaymentMethod.objects.get(code="BML")
+    response = staff_client.post(f"/admin/ledger/paymentmethod/{bml.pk}/change/", {
+        "label": bml.label, "rate_to_base": "1", "account_number": "7730000000001", "account_holder": "Club",
+        "is_active": "on", "sort_order": bml.sort_order})
+    assert response.status_code == 302
+    bml.refresh_from_db()
+    assert (bml.account_number, bml.account_holder, bml.code) == ("7730000000001", "Club", "BML")
