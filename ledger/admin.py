@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -23,7 +22,7 @@ from ledger.checks import amount_in_base
 from ledger.errors import LedgerError
 from ledger.models import (
     Admin, AdminMessage, Deposit, Event, EventCursor, IdempotencyRecord, JournalEntry, PaymentMethod, Player,
-    RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
+    RequestStatus, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import spins_for_amount
 
@@ -137,16 +136,18 @@ class DecisionAdmin(ReadOnlyAdmin):
     # the request's own page
 
     def get_urls(self):
-        info = self.model._meta.app_label, self.model._meta.model_name
         return [
             path("<int:object_id>/approve/", self.admin_site.admin_view(self.approve_view),
-                 name="%s_%s_approve" % info),
-            path("<int:object_id>/reject/", self.admin_site.admin_view(self.reject_view), name="%s_%s_reject" % info),
+                 name=self.url_name("approve")),
+            path("<int:object_id>/reject/", self.admin_site.admin_view(self.reject_view), name=self.url_name("reject")),
             *super().get_urls(),
         ]
 
+    def url_name(self, view: str) -> str:
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_{view}"
+
     def change_url(self, obj) -> str:
-        return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        return reverse(f"admin:{self.url_name('change')}", args=[obj.pk])
 
     def requested_object(self, request, object_id):
         if not self.has_view_permission(request):
@@ -191,10 +192,8 @@ class DecisionAdmin(ReadOnlyAdmin):
         context = {"decision": None}
         if obj is not None and obj.status == PENDING:
             context["decision"] = {
-                "approve_url": reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_approve",
-                                       args=[obj.pk]),
-                "reject_url": reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_reject",
-                                      args=[obj.pk]),
+                "approve_url": reverse(f"admin:{self.url_name('approve')}", args=[obj.pk]),
+                "reject_url": reverse(f"admin:{self.url_name('reject')}", args=[obj.pk]),
                 "form": self.approve_form(initial=self.approve_initial(obj)) if self.approve_form else None,
                 "summary": self.pending_summary(obj),
             }
@@ -416,9 +415,13 @@ class PaymentMethodForm(forms.ModelForm):
 @admin.register(PaymentMethod)
 class PaymentMethodAdmin(admin.ModelAdmin):
     form = PaymentMethodForm
-    list_display = ("code", "label", "currency", "rate_to_base", "account_shown", "account_holder", "is_active")
+    list_display = ("code", "label", "currency", "rate_shown", "account_shown", "account_holder", "is_active")
     readonly_fields = ("code", "currency")
     fields = ("code", "currency", *PaymentMethodForm.Meta.fields)
+
+    @admin.display(description="MVR per unit", ordering="rate_to_base")
+    def rate_shown(self, obj):
+        return rate(obj.rate_to_base)
 
     @admin.display(description="Account number")
     def account_shown(self, obj):

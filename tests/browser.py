@@ -40,7 +40,9 @@ def missing_browser() -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(live_server):
+    # Asks for the live server only to be closed before it: the server's threads would otherwise
+    # fail on the browser's kept-alive connections when the server stops.
     if reason := missing_browser():
         pytest.skip(reason)
     from selenium import webdriver

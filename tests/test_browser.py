@@ -1,12 +1,10 @@
 """The admin's first hour in a real browser: log in, decide from a request's page, use GraphiQL."""
 import pytest
 
-from ledger.models import Deposit, RequestStatus
-from tests.browser import staff_browser  # noqa: F401
-from tests.browser import chromium  # noqa: F401
-from tests.conftest import PLAYER_ID, approved_deposit, deposit_for, seed_payment_methods
 from ledger import services
 from ledger.actors import system_actor
+from ledger.models import Deposit, RequestStatus
+from tests.conftest import PLAYER_ID, approved_deposit, deposit_for, seed_payment_methods
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads what the test writes
 

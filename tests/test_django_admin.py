@@ -75,7 +75,7 @@ def test_approving_from_the_page_may_correct_the_amount(staff_client, player):
     response = staff_client.post(f"/admin/ledger/deposit/{deposit.pk}/approve/", {"amount": "1500"})
     assert response.status_code == 302 and response.url == change_page(deposit)
     deposit.refresh_from_db()
-    assert (deposit.status, deposit.amount, deposit.amount_base) == ("APPROVED", Decimal("1500"), Decimal("1500"))
+    assert (deposit.status, deposit.amount, deposit.amount_base) == ("APPROVED", Decimal(1500), Decimal(1500))
     assert messages_of(response) == [f"Deposit #{deposit.pk} approved: 1,500.00 MVR, 7 spins"]
     assert SpinAccount.objects.get(player=player).available_spins == 7
     assert 'id="approve-button"' not in staff_client.get(change_page(deposit)).content.decode()
