@@ -30,5 +30,5 @@ def post_fork(server, worker):
 def when_ready(server):
     from config.startup import web_ready_lines
 
-    for line in web_ready_lines(str(server.LISTENERS[0])):
-        server.log.info("%s", line)
+    for level, line in web_ready_lines(str(server.LISTENERS[0])):
+        server.log.log(level, "%s", line)

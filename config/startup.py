@@ -1,5 +1,6 @@
 """What an entry point says when the configuration cannot work: one line that
 names the variable to fix, not a traceback through Django's internals."""
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,16 +31,18 @@ def database_problem() -> str:
     return ""
 
 
-def web_ready_lines(listening_on: str) -> list[str]:
-    """Where to go once the web server is up, and what to do first on a fresh database."""
+def web_ready_lines(listening_on: str) -> list[tuple[int, str]]:
+    """(log level, line): where to go once the web server is up, and what to do first on a fresh database."""
     from django.contrib.auth import get_user_model
     from django.db import DatabaseError, connection
 
     base = listening_on.replace("//0.0.0.0:", "//127.0.0.1:").rstrip("/")
-    lines = [f"Serving {base}/ : Django admin {base}/admin/ , GraphiQL {base}/graphql/ , health {base}/healthz"]
+    lines = [(logging.INFO,
+              f"Serving {base}/ : Django admin {base}/admin/ , GraphiQL {base}/graphql/ , health {base}/healthz")]
     problem = database_problem()
     if problem:
-        lines.append(f"Web server is up but {problem} /healthz answers 503 until it does.")
+        # Serving anyway: a database that comes back later needs no restart, and /healthz tells the balancer.
+        lines.append((logging.WARNING, f"Web server is up but {problem} /healthz answers 503 until it does."))
         return lines
     try:
         has_staff = get_user_model().objects.filter(is_staff=True).exists()
@@ -48,10 +51,10 @@ def web_ready_lines(listening_on: str) -> list[str]:
     finally:
         connection.close()  # opened in the master process: forked workers must not share it
     if has_staff is None:
-        lines.append("Next: `python manage.py migrate` (the database has no tables yet).")
+        lines.append((logging.WARNING, "Next: `python manage.py migrate` (the database has no tables yet)."))
     elif not has_staff:
-        lines.append("Next: `make seed` (python manage.py seed_demo) prints a staff login and adds demo data; "
-                     "or `python manage.py createsuperuser`.")
+        lines.append((logging.INFO, "Next: `make seed` (python manage.py seed_demo) prints a staff login and adds "
+                                    "demo data; or `python manage.py createsuperuser`."))
     return lines
 
 

@@ -3,8 +3,11 @@ import os
 import re
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from tests.live import LiveBackend, free_port
 
@@ -83,3 +86,27 @@ def test_the_web_server_says_where_to_go_and_logs_in_utc(tmp_path):
     assert "Next: `make seed`" in log
     times = re.findall(r"^time=(\S+) ", log, flags=re.MULTILINE)
     assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", time) for time in times), log
+
+
+def test_the_web_server_stays_up_and_says_once_that_the_database_is_unreachable(tmp_path):
+    port, db_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.update(DEBUG="1", VAR_DIR=str(tmp_path), DATABASE_URL=f"postgres://club:hunter22@127.0.0.1:{db_port}/ledger")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py",
+                               "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in server.stderr:  # gunicorn logs the ready lines before its workers answer
+            lines.append(line)
+            if "Control socket" in line or "Booting worker" in line:
+                break
+        with pytest.raises(urllib.error.HTTPError) as health:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)
+        assert health.value.code == 503
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    [warning] = [line for line in lines if "level=WARNING" in line]
+    assert f"cannot reach the database (postgresql at 127.0.0.1:{db_port}/ledger)" in warning
+    assert "hunter22" not in "".join(lines) and "Traceback" not in "".join(lines)
