@@ -22,7 +22,7 @@ from ledger.checks import amount_in_base
 from ledger.errors import LedgerError
 from ledger.models import (
     Admin, AdminMessage, Deposit, Event, EventCursor, IdempotencyRecord, JournalEntry, PaymentMethod, Player,
-    RequestStatus, Spin, SpinAccount, Withdrawal,
+    RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import spins_for_amount
 
@@ -333,10 +333,28 @@ class WithdrawalAdmin(MoneyRequestAdmin):
                 f"({obj.account_name}); pay it first.")
 
 
+class SpinResultFilter(admin.SimpleListFilter):
+    """Wins by default: "Try Again!" spins (AUTO) have nothing to decide and would bury them."""
+
+    title = "result"
+    parameter_name = "result"
+
+    def lookups(self, request, model_admin):
+        return [("wins", "Wins"), ("all", "Every spin")]
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == "all" else queryset.exclude(status=RewardStatus.AUTO)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {"selected": (self.value() or "wins") == lookup, "display": title,
+                   "query_string": changelist.get_query_string({self.parameter_name: lookup})}
+
+
 @admin.register(Spin)
 class SpinAdmin(DecisionAdmin):
     list_display = ("id", "created", "who", "prize", "chips_display", "outcome")
-    list_filter = ("status",)
+    list_filter = (SpinResultFilter, "status")
     search_fields = ("player__telegram_id", "player__username")
     list_select_related = ("player",)
     fields = ("player", "prize", "chips_display", "status", "created_exactly", "decided", "decided_by",

@@ -129,3 +129,13 @@ def test_payment_methods_are_edited_through_their_form_not_the_list(staff_client
     assert response.status_code == 302
     bml.refresh_from_db()
     assert (bml.account_number, bml.account_holder, bml.code) == ("7730000000001", "Club", "BML")
+
+
+def test_the_spin_list_shows_wins_unless_asked_for_every_spin(staff_client, player, admin):
+    win = win_some(admin, at_least=1)[0]
+    try_again = Spin.objects.filter(status=RewardStatus.AUTO).first()
+    assert try_again is not None  # win_some spins 50 at a time: some are "Try Again!"
+    wins = staff_client.get("/admin/ledger/spin/").context["cl"].result_list
+    assert win in wins and try_again not in wins
+    every = staff_client.get("/admin/ledger/spin/?result=all").context["cl"].result_list
+    assert try_again in every
