@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 
 from tests.live import LiveBackend, free_port
 
@@ -110,3 +111,16 @@ def test_the_web_server_stays_up_and_says_once_that_the_database_is_unreachable(
     [warning] = [line for line in lines if "level=WARNING" in line]
     assert f"cannot reach the database (postgresql at 127.0.0.1:{db_port}/ledger)" in warning
     assert "hunter22" not in "".join(lines) and "Traceback" not in "".join(lines)
+
+
+def test_the_first_local_run_writes_a_dotenv_with_debug_on_and_says_so(tmp_path):
+    for name in ("Makefile", ".env.example"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    result = subprocess.run(["make", "--no-print-directory", "-s", ".env"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and "Created .env from .env.example with DEBUG=1" in result.stdout
+    values = dotenv_values(tmp_path / ".env")
+    assert values["DEBUG"] == "1" and values["SECRET_KEY"] == ""
+    assert set(values) == set(dotenv_values(tmp_path / ".env.example"))
+    again = subprocess.run(["make", "-s", ".env"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "Created" not in again.stdout  # an existing .env is the developer's: left alone
