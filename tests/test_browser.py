@@ -41,6 +41,18 @@ def test_approve_a_pending_deposit_from_its_page(staff_browser, desk):
     staff_browser.screenshot("deposit-approved")
 
 
+def test_reject_asks_the_reason_and_cancel_goes_back(staff_browser, desk):
+    deposit = desk.first()
+    staff_browser.open(f"/admin/ledger/deposit/{deposit.pk}/change/")
+    staff_browser.find("#reject-link").click()
+    assert staff_browser.find(".breadcrumbs").text == f"Home › Club ledger › Deposits › {deposit} › Reject"
+    staff_browser.screenshot("deposit-reject")
+    staff_browser.find("a.cancel-link").click()
+    assert staff_browser.driver.current_url.endswith(f"/admin/ledger/deposit/{deposit.pk}/change/")
+    deposit.refresh_from_db()
+    assert deposit.status == RequestStatus.PENDING
+
+
 def test_the_lists_fit_1440_px(staff_browser, desk):
     for name in ("deposit", "withdrawal", "spin", "paymentmethod"):
         staff_browser.open(f"/admin/ledger/{name}/")

@@ -84,7 +84,7 @@ def test_approving_from_the_page_may_correct_the_amount(staff_client, player):
 def test_reject_from_the_page_asks_a_reason_with_cancel_and_a_breadcrumb(staff_client, player):
     deposit = deposit_for(PLAYER_ID)
     page = staff_client.get(f"/admin/ledger/deposit/{deposit.pk}/reject/").content.decode()
-    assert f'href="{change_page(deposit)}" class="button cancel-link">Cancel' in page
+    assert f'href="{change_page(deposit)}" class="closelink cancel-link">Cancel' in page
     assert '<a href="/admin/ledger/deposit/">Deposits</a>' in page and "&rsaquo; Reject" in page
     assert Deposit.objects.get(pk=deposit.pk).status == RequestStatus.PENDING
     response = staff_client.post(f"/admin/ledger/deposit/{deposit.pk}/reject/", {"reason": "Blurry slip"})
