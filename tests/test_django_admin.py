@@ -139,3 +139,14 @@ def test_the_spin_list_shows_wins_unless_asked_for_every_spin(staff_client, play
     assert win in wins and try_again not in wins
     every = staff_client.get("/admin/ledger/spin/?result=all").context["cl"].result_list
     assert try_again in every
+
+
+def test_a_bad_corrected_amount_or_no_login_decides_nothing(staff_client, player):
+    deposit = deposit_for(PLAYER_ID)
+    response = staff_client.post(f"/admin/ledger/deposit/{deposit.pk}/approve/", {"amount": "-5"})
+    assert messages_of(response) == [
+        f"Deposit #{deposit.pk} not approved: Ensure this value is greater than or equal to 0.01."]
+    staff_client.logout()
+    response = staff_client.post(f"/admin/ledger/deposit/{deposit.pk}/approve/", {"amount": "500"})
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
+    assert Deposit.objects.get(pk=deposit.pk).status == RequestStatus.PENDING
