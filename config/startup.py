@@ -58,17 +58,29 @@ def web_ready_lines(listening_on: str) -> list[tuple[int, str]]:
     return lines
 
 
+def unmigrated() -> bool:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
 @contextmanager
 def exit_on_bad_configuration(program: str) -> Iterator[None]:
-    """Turn a broken setting or an unreachable database into one line on stderr and a non-zero exit."""
-    from django.db import OperationalError
+    """Turn a broken setting, an unreachable database or one never migrated into one line on stderr
+    and a non-zero exit."""
+    from django.db import OperationalError, ProgrammingError
 
     try:
         yield
     except ImproperlyConfigured as error:
         sys.exit(f"{program}: {error}")
-    except OperationalError:
+    except (OperationalError, ProgrammingError):
         problem = database_problem()
-        if not problem:
-            raise  # the database answers: this is some other failure, keep its traceback
-        sys.exit(f"{program}: {problem}")
+        if problem:
+            sys.exit(f"{program}: {problem}")
+        if unmigrated():
+            sys.exit(f"{program}: the database ({database_address()}) is not migrated: "
+                     "run `python manage.py migrate` (make run does).")
+        raise  # the database answers and is current: some other failure, keep its traceback

@@ -59,6 +59,11 @@ def test_an_unreachable_database_is_one_line_without_the_password(tmp_path):
     assert f"127.0.0.1:{port}/ledger" in line and "DATABASE_URL" in line and "hunter22" not in line
 
 
+def test_a_command_before_migrate_says_to_migrate(tmp_path):
+    line = one_line_refusal(manage("seed_demo", DEBUG="1", VAR_DIR=str(tmp_path)))
+    assert "is not migrated: run `python manage.py migrate`" in line
+
+
 def test_settings_come_from_the_env_file_and_the_environment_wins(tmp_path):
     env_file = tmp_path / "local.env"
     env_file.write_text("DEBUG=1   # local\nCLUB_NAME=Demo Club\n")
