@@ -15,8 +15,8 @@ def database_address() -> str:
     params = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"SQLite file {params['NAME']}"
-    return f"{connection.vendor} at {params.get('HOST') or 'localhost'}:{params.get('PORT') or 'default port'}" \
-           f"/{params.get('NAME')}"
+    host, port = params.get("HOST") or "localhost", params.get("PORT") or "default port"
+    return f"{connection.vendor} at {host}:{port}/{params.get('NAME')}"
 
 
 def database_problem() -> str:
@@ -34,7 +34,7 @@ def database_problem() -> str:
 def web_ready_lines(listening_on: str) -> list[tuple[int, str]]:
     """(log level, line): where to go once the web server is up, and what to do first on a fresh database."""
     from django.contrib.auth import get_user_model
-    from django.db import DatabaseError, connection
+    from django.db import connection
 
     base = listening_on.replace("//0.0.0.0:", "//127.0.0.1:").rstrip("/")
     lines = [(logging.INFO,
@@ -45,13 +45,12 @@ def web_ready_lines(listening_on: str) -> list[tuple[int, str]]:
         lines.append((logging.WARNING, f"Web server is up but {problem} /healthz answers 503 until it does."))
         return lines
     try:
-        has_staff = get_user_model().objects.filter(is_staff=True).exists()
-    except DatabaseError:
-        has_staff = None
+        pending_migrations = unmigrated()
+        has_staff = not pending_migrations and get_user_model().objects.filter(is_staff=True).exists()
     finally:
         connection.close()  # opened in the master process: forked workers must not share it
-    if has_staff is None:
-        lines.append((logging.WARNING, "Next: `python manage.py migrate` (the database has no tables yet)."))
+    if pending_migrations:
+        lines.append((logging.WARNING, "Next: `python manage.py migrate` (the database is not migrated)."))
     elif not has_staff:
         lines.append((logging.INFO, "Next: `make seed` (python manage.py seed_demo) prints a staff login and adds "
                                     "demo data; or `python manage.py createsuperuser`."))
