@@ -60,7 +60,7 @@ def test_an_unreachable_database_is_one_line_without_the_password(tmp_path):
 
 
 def test_a_command_before_migrate_says_to_migrate(tmp_path):
-    line = one_line_refusal(manage("seed_demo", DEBUG="1", VAR_DIR=str(tmp_path)))
+    line = one_line_refusal(manage("seed_demo", DEBUG="1", VAR_DIR=str(tmp_path), DATABASE_URL=""))  # a new SQLite file
     assert "is not migrated: run `python manage.py migrate`" in line
 
 
