@@ -1,9 +1,12 @@
-# The two commands of the README: `make run` and `make test`.
+# The README's commands: `make run` and `make test`, and the everyday ones beside them.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
+# honcho is told to read no env file: it would let .env override the real environment, while every
+# process reads .env itself (config/env.py) and lets the environment win.
+HONCHO := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --env /dev/null --no-prefix
 
-.PHONY: run test venv messages messages-extract
+.PHONY: run test venv messages messages-extract seed shell prod-local
 
 venv: $(VENV)/.installed messages
 
@@ -25,14 +28,36 @@ messages-extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q extract --no-location --sort-output -o $(LOCALES)/bot.pot botclient
 	$(VENV)/bin/pybabel -q update --no-location -i $(LOCALES)/bot.pot -d $(LOCALES) -D bot
 
-# Local run of everything in the Procfile: web on 127.0.0.1:8000, the Huey worker, and the bot
-# (which says it is off unless BOT_TOKEN is set). SQLite unless DATABASE_URL is set; DEBUG on
-# unless set. Ctrl-C stops all of it.
-run: export DEBUG := $(or $(DEBUG),1)
+# Local settings live in .env; the first local run makes one with DEBUG on.
+.env:
+	sed "s/^DEBUG= /DEBUG=1/" .env.example > $@
+	@echo "Created .env from .env.example with DEBUG=1 (local development only); edit it to change settings."
+
+# Everything in the Procfile: web on 127.0.0.1:8000, the Huey worker, and the bot (which says it is off
+# unless BOT_TOKEN is set). SQLite unless DATABASE_URL is set. Ctrl-C stops all of it.
 run: export GUNICORN_BIND := $(or $(GUNICORN_BIND),127.0.0.1:8000)
-run: venv
+run: venv .env
 	$(PY) manage.py migrate --noinput
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start web worker bot
+	$(HONCHO) web worker bot
+
+# Demo players and requests, and a staff login for the admin and GraphiQL (printed once).
+seed: venv .env
+	$(PY) manage.py seed_demo
+
+shell: venv .env
+	$(PY) manage.py shell
+
+# As in production (DEBUG off, collected static files served by whitenoise) but on 127.0.0.1 over plain
+# HTTP: a throwaway SECRET_KEY, no HTTPS redirect, no HSTS that would stick to 127.0.0.1 in the browser.
+prod-local: export DEBUG := 0
+prod-local: export SECRET_KEY := $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
+prod-local: export SECURE_SSL_REDIRECT := 0
+prod-local: export SECURE_HSTS_SECONDS := 0
+prod-local: export GUNICORN_BIND := $(or $(GUNICORN_BIND),127.0.0.1:8000)
+prod-local: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(HONCHO) web worker bot
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; [ $$status -eq 5 ] && echo "pytest: no tests collected" && exit 0; exit $$status

@@ -4,23 +4,14 @@
 #   pg_stop
 # pg_start only succeeds once the server answers a query: a cluster that failed to come up
 # must fail CI here, with its log, not as 183 "connection refused" errors later.
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
 pg_bin() {
     ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }
 
 pg_install() {
-    # A registry hiccup, or another apt holding the dpkg lock (a machine may still be running its
-    # start-up installs), must not cost the whole CI run: wait for the lock, and try a few times.
-    local attempt apt=(apt-get -o DPkg::Lock::Timeout=180 -qq)
-    for attempt in 1 2 3 4; do
-        "${apt[@]}" update || echo "apt-get update failed (attempt $attempt)" >&2
-        if DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y postgresql >/dev/null; then
-            return 0
-        fi
-        echo "apt-get install postgresql failed (attempt $attempt)" >&2
-        sleep $((attempt * 5))
-    done
-    return 1
+    apt_install postgresql
 }
 
 pg_free_port() {

@@ -12,6 +12,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.env import load_env_file
+from config.logs import logging_config
+
+# --- Local settings: a .env file fills in what the environment does not set (config/env.py) ---
+load_env_file()
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state (SQLite database, generated key, Huey's queue) lives in one ignored folder.
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -39,7 +45,7 @@ def _secret_key() -> str:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Production (DEBUG off) needs a long random SECRET_KEY "
-            "in the environment; for a local run set DEBUG=1 (make run does)."
+            "in the environment; for a local run put DEBUG=1 in .env (make run creates one)."
         )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
@@ -53,7 +59,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ledger.apps.ClubAdminConfig",  # django.contrib.admin with the club's site
     "django.contrib.auth",
     # The strawberry-django optimizer imports contenttypes for generic relations;
     # without the app it retries a failing import on every field it resolves.
@@ -100,13 +106,22 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+def _database() -> dict:
+    try:
+        return dj_database_url.parse(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    except ValueError as error:  # the URL itself may hold a password: name only what is wrong
+        reason = str(error).split(". ")[0]
+        raise ImproperlyConfigured(
+            f"DATABASE_URL cannot be read ({reason}); expected postgres://user:password@host:5432/name, "
+            "or leave it empty for SQLite in var/."
+        ) from None
+
+
+DATABASES = {"default": _database()}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take the write lock up front, so two
     # writers serialize instead of both reading a pending row and then racing.
@@ -183,20 +198,8 @@ SHEETS_API_BASE_URL = os.environ.get("SHEETS_API_BASE_URL", "")
 # The Telegram bot is a client of its own: it reads BOT_TOKEN, API_URL and the rest itself
 # (botclient/config.py), so none of its variables are Django settings.
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.middleware.RequestIdFilter"}},
-    "formatters": {
-        # key=value lines: greppable by request id, parseable by any log shipper.
-        "plain": {"format": "time=%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s "
-                            "msg=%(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # run_huey adds a handler of its own; without this every worker line is printed twice.
-        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
-    },
-}
+LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO"))
+
+# --- The Django admin as the club's desk ----------------------------------------
+
+CLUB_NAME = os.environ.get("CLUB_NAME", "Club ledger")

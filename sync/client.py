@@ -83,11 +83,31 @@ def _config_problem(config: MirrorConfig) -> str:
         missing.append("SPREADSHEET_ID (or SPREADSHEET_NAME)")
     if missing:
         return " and ".join(missing) + (" are" if len(missing) > 1 else " is") + " not set"
-    if config.credentials_file and not Path(config.credentials_file).is_file():
-        return f"GOOGLE_SHEETS_CREDENTIALS_FILE {config.credentials_file} does not exist"
+    if config.credentials_file:
+        path = Path(config.credentials_file)
+        if not path.is_file():
+            return f"GOOGLE_SHEETS_CREDENTIALS_FILE {config.credentials_file} does not exist"
+        problem = _credentials_problem(str(path), path.stat().st_mtime_ns)
+        if problem:
+            return problem
     if config.base_url and not config.spreadsheet_id:
         # Titles are looked up through the Drive API, which an emulator does not serve.
         return "SHEETS_API_BASE_URL needs SPREADSHEET_ID; SPREADSHEET_NAME is looked up through Google Drive"
+    return ""
+
+
+@functools.lru_cache(maxsize=8)
+def _credentials_problem(path: str, modified_ns: int) -> str:
+    """Why the key file cannot sign in, or "". Read once per version of the file: a malformed file
+    turns the mirror off with one line at the worker's start rather than a traceback every minute."""
+    from google.oauth2.service_account import Credentials
+
+    try:
+        Credentials.from_service_account_file(path)
+    except (OSError, ValueError, KeyError) as error:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return (f"GOOGLE_SHEETS_CREDENTIALS_FILE {path} is not a service-account key file ({detail}); "
+                "download a JSON key of the service account from Google Cloud")
     return ""
 
 

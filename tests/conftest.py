@@ -10,6 +10,8 @@ from ledger.actors import Actor, admin_actor
 from ledger.models import Admin, PaymentMethod, Player
 from ledger.rules import DEFAULT_PAYMENT_METHODS
 
+pytest_plugins = ["tests.browser"]  # the headless Chromium fixtures
+
 hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.register_profile("ci", max_examples=1000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

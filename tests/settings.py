@@ -2,6 +2,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# A developer's .env (DEBUG=1, a real BOT_TOKEN...) must not change what the tests see, here or in the
+# servers and commands they start (those inherit this environment).
+os.environ["ENV_FILE"] = os.devnull
 os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
 
 from config.settings import *  # noqa: E402,F401,F403

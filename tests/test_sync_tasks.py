@@ -74,6 +74,16 @@ def test_incomplete_configuration_says_why(mirror_off, settings, config, reason)
     assert reason in client.mirror_status()
 
 
+@pytest.mark.parametrize("content", ["{not json", json.dumps({"type": "service_account", "client_email": "a@b"})])
+def test_a_malformed_credentials_file_turns_the_mirror_off_and_says_why(mirror_off, settings, tmp_path, content):
+    key_file = tmp_path / "service-account.json"
+    key_file.write_text(content)
+    settings.GOOGLE_SHEETS_CREDENTIALS_FILE, settings.SPREADSHEET_ID = str(key_file), "x"
+    assert client.mirror_config() is None  # so the periodic task does nothing rather than fail each minute
+    assert "is not a service-account key file" in client.mirror_status()
+    assert tasks.run_cycle_locked() is None
+
+
 # --- connection ----------------------------------------------------------------------------------
 
 @pytest.fixture
