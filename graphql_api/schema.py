@@ -22,11 +22,13 @@ MAX_DOCUMENT_SELECTIONS = 300
 # Characters: the bot's documents are under 1,500; long string literals belong in variables.
 MAX_DOCUMENT_LENGTH = 20_000
 
+# Documents up to this length are parsed and validated once per process, and their plans kept.
+CACHED_DOCUMENT_LENGTH = 4_000
 # Built once: its caches are shared by the requests of a process.
 DOCUMENTS = Documents(max_length=MAX_DOCUMENT_LENGTH, max_tokens=MAX_TOKENS,
                       limits=Limits(max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES, max_selections=MAX_SELECTIONS,
                                     max_document_selections=MAX_DOCUMENT_SELECTIONS),
-                      cache_size=256, max_cached_length=4_000)
+                      cache_size=256, max_cached_length=CACHED_DOCUMENT_LENGTH)
 
 schema = Schema(
     query=Query,
@@ -37,7 +39,7 @@ schema = Schema(
     extensions=[
         # Limits first: a refused document costs no execution.
         lambda: RequestRules(DOCUMENTS),
-        PlannedOptimizer,
+        lambda: PlannedOptimizer(max_document_length=CACHED_DOCUMENT_LENGTH),
         MaskUnexpectedErrors,
     ],
 )
