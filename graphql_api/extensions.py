@@ -74,6 +74,13 @@ class RequestRules(SchemaExtension):
     def __init__(self, documents: Documents):
         self.documents = documents
 
+    def on_operation(self):
+        yield
+        # Errors outside any field (the document, the variables) are the request's: INVALID.
+        for error in getattr(self.execution_context.result, "errors", None) or ():
+            if error.path is None:
+                invalid(error)
+
     def on_parse(self):
         query = self.execution_context.query
         if isinstance(query, str) and query:  # else Strawberry answers "no query" itself
