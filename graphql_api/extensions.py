@@ -8,6 +8,7 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
+    ExecutionResult,
     GraphQLSchema,
     ValidationRule,
     parse,
@@ -16,6 +17,7 @@ from graphql import (
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from graphql_api import throttle
 from graphql_api.limits import Limits, document_cost_rule
 from ledger.errors import LedgerError
 
@@ -104,6 +106,23 @@ def invalid(error: GraphQLError) -> GraphQLError:
     if not (error.extensions or {}).get("code"):
         error.extensions = {**(error.extensions or {}), "code": "INVALID"}
     return error
+
+
+class Throttle(SchemaExtension):
+    """The caller's and the named players' budgets, spent once the document is valid and before
+    any resolver runs; over budget answers 429 with Retry-After and RATE_LIMITED, and runs nothing."""
+
+    def on_execute(self):
+        execution_context = self.execution_context
+        context = execution_context.context
+        budgets = throttle.request_budgets(context.caller.throttle_key, execution_context.graphql_document,
+                                           execution_context.variables)
+        refusal = throttle.spend(context.request, budgets)
+        if refusal is not None:
+            context.response.status_code = 429
+            context.response["Retry-After"] = str(refusal.retry_after)
+            execution_context.result = ExecutionResult(data=None, errors=[refusal.error()])
+        yield
 
 
 class StaffOnlyIntrospection(ValidationRule):

@@ -9,18 +9,19 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from strawberry.django.views import GraphQLView
 
-from graphql_api.auth import Caller, CallerKind, authenticate
+from graphql_api import throttle
+from graphql_api.auth import Caller, CallerKind, authenticate, bearer_token
 from graphql_api.context import LedgerContext
 
 
-def refusal(status: int, message: str, code: str = "INVALID") -> JsonResponse:
+def refusal_response(status: int, message: str, code: str = "INVALID") -> JsonResponse:
     """A request refused before GraphQL runs, in the shape of a GraphQL answer."""
     return JsonResponse({"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
                         status=status)
 
 
 def forbidden() -> JsonResponse:
-    return refusal(403, "Authentication required: a bot token or a staff session.", "FORBIDDEN")
+    return refusal_response(403, "Authentication required: a bot token or a staff session.", "FORBIDDEN")
 
 
 class Utf8RequestAdapter(DjangoHTTPRequestAdapter):
@@ -49,6 +50,12 @@ class LedgerGraphQLView(GraphQLView):
                 return self.answer(request)
             return redirect_to_login(request.get_full_path())
         if not caller.is_authenticated:
+            # Guessing tokens is slowed per client address.
+            refusal = throttle.bad_token(request) if bearer_token(request) is not None else None
+            if refusal is not None:
+                response = refusal_response(429, refusal.error().message, "RATE_LIMITED")
+                response["Retry-After"] = str(refusal.retry_after)
+                return response
             return forbidden()
         if caller.kind is CallerKind.BOT:  # a bearer token is not ambient authority: no CSRF
             return self.answer(request)
@@ -59,9 +66,9 @@ class LedgerGraphQLView(GraphQLView):
         try:
             return self.run(request=request)
         except HTTPException as error:
-            return refusal(error.status_code, error.reason)
+            return refusal_response(error.status_code, error.reason)
         except RequestDataTooBig:
-            return refusal(413, f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
+            return refusal_response(413, f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
 
     def decode_json(self, data: str | bytes) -> object:
         """Only a JSON object is a request (batching is off); json.loads alone overflows the stack

@@ -267,7 +267,9 @@ def test_introspection_only_for_staff_when_debug_is_off(api, client, django_user
 
 
 def test_graphiql_page_only_for_staff(client, db, django_user_model):
-    assert client.get("/graphql/", HTTP_ACCEPT="text/html").status_code == 302  # to the admin login
+    anonymous = client.get("/graphql/", HTTP_ACCEPT="text/html")
+    assert anonymous.status_code == 302 and anonymous["Location"] == "/admin/login/?next=/graphql/"
+    assert client.get(anonymous["Location"]).status_code == 200
     client.force_login(django_user_model.objects.create_user("boss", password="pw", is_staff=True))
     page = client.get("/graphql/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200 and b"graphiql" in page.content.lower()
