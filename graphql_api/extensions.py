@@ -6,9 +6,9 @@ from django.db import InterfaceError, OperationalError
 from graphql import (
     ASTValidationRule,
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     GraphQLError,
-    ExecutionResult,
     GraphQLSchema,
     ValidationRule,
     parse,

@@ -2,7 +2,6 @@
 import time
 
 import pytest
-
 from graphql import specified_rules
 
 from botclient.api import documents

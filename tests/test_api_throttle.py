@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from ledger.models import Deposit
-from tests.conftest import ADMIN_ID, API_TOKEN, PLAYER_ID, Api, deposit_for
+from tests.conftest import ADMIN_ID, PLAYER_ID, Api, deposit_for
 from tests.test_api import CREATE_DEPOSIT, DEPOSIT_INPUT
 
 USER = "query($t: BigInt!) { user(telegramId: $t) { username } }"
