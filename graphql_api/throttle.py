@@ -47,12 +47,13 @@ def spend(request: HttpRequest, budgets: Iterable[tuple[str, str, str]]) -> Refu
     return Refusal(max(waits)) if waits else None
 
 
-def client_address(request: HttpRequest) -> str:
-    return request.META.get(settings.RATELIMIT_IP_META_KEY, "") or "-"
+def client_address(request: HttpRequest) -> str | None:
+    """None when unknown (a login without a request, e.g. the test client's force_login)."""
+    return request.META.get(settings.RATELIMIT_IP_META_KEY) or None
 
 
 def bad_token(request: HttpRequest) -> Refusal | None:
-    return spend(request, [("api-bad-token", "ip:" + client_address(request), settings.API_RATE_BAD_TOKEN)])
+    return spend(request, [("api-bad-token", f"ip:{client_address(request)}", settings.API_RATE_BAD_TOKEN)])
 
 
 def request_budgets(caller_key: str, document: DocumentNode, variables: dict | None) -> list[tuple[str, str, str]]:
