@@ -6,10 +6,12 @@ explicit SECRET_KEY rather than silently using a throwaway one.
 """
 import os
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import load_env_file
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "strawberry_django",
+    "axes",
     "huey.contrib.djhuey",
     "ledger",
     "delivery",
@@ -86,6 +89,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +140,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "admin:login"  # GraphiQL sends anonymous staff there, with `next`
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,6 +180,53 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Served pages load only what they ship. GraphiQL's page has one inline style and one inline
+# script, marked with the request's nonce (django-csp adds it where a page uses it); `data:` is
+# its empty favicon and icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# --- Throttling ---------------------------------------------------------------------------------
+
+# Throttling counts live in Django's cache. Redis when REDIS_URL is set: one count for all gunicorn
+# workers and hosts, with atomic increments. Without it, each worker's local memory: counts are per
+# worker (a client gets up to WEB_CONCURRENCY times a limit), which is still a bound; the database
+# cache would be shared but increments there are a read and a write, so concurrent requests lose
+# counts, and every request would write a row.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "ledger"}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ledger"})}
+
+# The API (graphql_api/throttle.py, django-ratelimit rates: count/s, /m, /h). The bot at Telegram's
+# full rate is 30 messages a second across players, each a few API calls: about 150 calls a second
+# for the token, a few a second for one player.
+API_RATE_PER_CALLER = os.environ.get("API_RATE_PER_CALLER", "18000/m")  # the token + actorTelegramId, or a staff user
+API_RATE_PER_PLAYER = os.environ.get("API_RATE_PER_PLAYER", "600/m")  # each telegramId a request names
+API_RATE_BAD_TOKEN = os.environ.get("API_RATE_BAD_TOKEN", "10/m")  # wrong bearer tokens per client address
+# The client address as django-ratelimit reads it; behind a proxy that sets it, e.g. HTTP_X_REAL_IP.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+
+# The admin login (django-axes): locked out per client address and username after this many
+# failures, for this long; the failures are kept in the database.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "graphql_api.throttle.client_address"  # the same address as the API's throttle
+
 # --- The club's configuration (domain.md, "Configuration") -------------------
 
 API_TOKEN = os.environ.get("API_TOKEN", "")
@@ -177,7 +237,6 @@ CHIP_VALUE_MVR = Decimal(os.environ.get("CHIP_VALUE_MVR", "1"))
 
 # --- Task queue ---------------------------------------------------------------
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "club-ledger", "url": REDIS_URL, "immediate": False}
 else:

@@ -27,6 +27,11 @@ class Caller:
     user: object = None
 
     @property
+    def throttle_key(self) -> str:
+        """Whose budget a request spends: the bot's token, or the staff user."""
+        return f"staff:{self.user.pk}" if self.kind is CallerKind.STAFF else self.kind.value
+
+    @property
     def is_authenticated(self) -> bool:
         return self.kind is not CallerKind.ANONYMOUS
 

@@ -1,36 +1,127 @@
 """Schema extensions: what a document may be, and what an unexpected error shows."""
 import logging
-from collections.abc import Sequence
+from functools import lru_cache
 
 from django.db import InterfaceError, OperationalError
-from graphql import ASTValidationRule, FieldNode, GraphQLError, ValidationRule
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    ValidationRule,
+    parse,
+    validate,
+)
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.schema.schema import validate_document
 
+from graphql_api import throttle
+from graphql_api.limits import Limits, document_cost_rule
 from ledger.errors import LedgerError
 
 logger = logging.getLogger("graphql_api")
 INTROSPECTION_FIELDS = {"__schema", "__type"}
 
 
-class RequestRules(SchemaExtension):
-    """What a document may be, per request: the size limits, and introspection for staff only.
+class Documents:
+    """Parsing and validation with the limits, and caches that hold little request data.
 
-    Validation rules rather than checks of their own, so the shared validation cache serves them:
-    its key holds the rules, so a document validated for staff is never reused for the bot.
-    One hook for what Strawberry's MaxTokensLimiter and AddValidationRules do in two: Strawberry
-    builds a context manager for every hook of every extension on every request.
+    The bot sends a handful of documents over and over, so each is parsed and validated once. Only
+    short documents are kept, keyed by their text (a str caches its hash; a document node would be
+    hashed whole on every lookup), so the caches hold at most `cache_size` times
+    `max_cached_length` characters. The cost rule runs first and alone: graphql-core's own rules
+    are quadratic in repeated fields, so a document they would spend long on never reaches them.
     """
 
-    def __init__(self, *, max_tokens: int, limit_rules: Sequence[type[ASTValidationRule]]):
-        self.max_tokens = max_tokens
-        self.rules = tuple(limit_rules)
-        self.rules_without_introspection = (*self.rules, StaffOnlyIntrospection)
+    def __init__(self, *, max_length: int, max_tokens: int, limits: Limits, cache_size: int,
+                 max_cached_length: int):
+        self.parse_options = {"max_tokens": max_tokens, "max_source_length": max_length}
+        self.cost_rules = (document_cost_rule(limits),)
+        self.max_cached_length = max_cached_length
+        self.parsed = lru_cache(maxsize=cache_size)(self._parse)
+        self.validated = lru_cache(maxsize=cache_size)(self._validate)
+
+    def parse(self, query: str) -> DocumentNode:
+        try:
+            return (self.parsed if len(query) <= self.max_cached_length else self._parse)(query)
+        except GraphQLError as error:
+            raise invalid(error) from None
+
+    def validate(self, schema: GraphQLSchema, query: str, document: DocumentNode,
+                 rules: tuple[type[ASTValidationRule], ...]) -> list[GraphQLError]:
+        if len(query) <= self.max_cached_length:
+            return self.validated(schema, query, rules)
+        return self._validate(schema, query, rules, document)
+
+    def _parse(self, query: str) -> DocumentNode:
+        return parse(query, **self.parse_options)
+
+    def _validate(self, schema: GraphQLSchema, query: str, rules: tuple[type[ASTValidationRule], ...],
+                  document: DocumentNode | None = None) -> list[GraphQLError]:
+        document = document or self.parsed(query)
+        errors = validate(schema, document, self.cost_rules) or validate_document(schema, document, rules)
+        return [invalid(error) for error in errors]
+
+
+class RequestRules(SchemaExtension):
+    """Per request: the document through `Documents`, and introspection for staff only.
+
+    One hook per step for what Strawberry's MaxTokensLimiter, ParserCache, ValidationCache and
+    AddValidationRules do in four: Strawberry builds a context manager for every hook of every
+    extension on every request.
+    """
+
+    def __init__(self, documents: Documents):
+        self.documents = documents
 
     def on_operation(self):
+        yield
+        # Errors outside any field (the document, the variables) are the request's: INVALID.
+        for error in getattr(self.execution_context.result, "errors", None) or ():
+            if error.path is None:
+                invalid(error)
+
+    def on_parse(self):
+        query = self.execution_context.query
+        if isinstance(query, str) and query:  # else Strawberry answers "no query" itself
+            self.execution_context.graphql_document = self.documents.parse(query)
+        yield
+
+    def on_validate(self):
         execution_context = self.execution_context
-        execution_context.parse_options["max_tokens"] = self.max_tokens
-        may_introspect = execution_context.context.may_introspect
-        execution_context.validation_rules += self.rules if may_introspect else self.rules_without_introspection
+        if execution_context.graphql_document is not None:
+            rules = tuple(execution_context.validation_rules)
+            if not execution_context.context.may_introspect:
+                rules += (StaffOnlyIntrospection,)
+            execution_context.pre_execution_errors = self.documents.validate(
+                execution_context.schema._schema, execution_context.query, execution_context.graphql_document,
+                rules)
+        yield
+
+
+def invalid(error: GraphQLError) -> GraphQLError:
+    """A refused document is the client's mistake: say so with the contract's code."""
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": "INVALID"}
+    return error
+
+
+class Throttle(SchemaExtension):
+    """The caller's and the named players' budgets, spent once the document is valid and before
+    any resolver runs; over budget answers 429 with Retry-After and RATE_LIMITED, and runs nothing."""
+
+    def on_execute(self):
+        execution_context = self.execution_context
+        context = execution_context.context
+        budgets = throttle.request_budgets(context.caller.throttle_key, execution_context.graphql_document,
+                                           execution_context.variables)
+        refusal = throttle.spend(context.request, budgets)
+        if refusal is not None:
+            context.response.status_code = 429
+            context.response["Retry-After"] = str(refusal.retry_after)
+            execution_context.result = ExecutionResult(data=None, errors=[refusal.error()])
         yield
 
 

@@ -3,8 +3,10 @@
 The optimizer reads the selection under a field and turns it into `select_related()` and `only()`
 on the field's queryset. It did that on every request, although the bot sends the same few
 documents over and over, and for a 50-row list that planning was about a tenth of the request.
-The plan depends only on the operation, the field's place in it, the model and the variables, so
-it is kept under those and applied to each new queryset the way the optimizer applies it. A plan
+The plan depends only on the operation, the field's place in it, the model and the variables that
+@include and @skip read, so it is kept under those and applied to each new queryset the way the
+optimizer applies it. Those directives take Booleans, so the key holds the request's Boolean
+variables only: never a request's data, whatever its size. A plan
 that needs more than those two calls (prefetches, annotations, a queryset that already had
 `only()`/`defer()`) is not kept: the optimizer then plans that field every time, as before.
 
@@ -13,7 +15,6 @@ optimizer themselves; the hook is for plain Strawberry resolvers that return que
 schema does not have (tests/test_api_optimizer.py checks), and any extension with a `resolve`
 hook makes graphql-core run every field of every row through middleware.
 """
-import json
 from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
@@ -39,6 +40,13 @@ class PlannedOptimizer(DjangoOptimizerExtension):
     # Shared by the requests of a process; two requests racing on a key only plan it twice.
     plans: dict[tuple, Plan] = {}
 
+    def __init__(self, *, max_document_length: int, **options: Any):
+        """Plans are kept for documents up to `max_document_length` characters: those the parse
+        cache keeps, so that a plan holds no document the cache does not hold anyway (a longer one
+        is parsed anew per request, so its plan could never be found again)."""
+        super().__init__(**options)
+        self.max_document_length = max_document_length
+
     def optimize(self, qs: QuerySet | BaseManager, info: Any, *, store: Any = None) -> QuerySet:
         if isinstance(qs, BaseManager):
             qs = qs.all()
@@ -57,7 +65,7 @@ class PlannedOptimizer(DjangoOptimizerExtension):
             return planned
         optimized = super().optimize(qs, info)
         plan = _plan_of(qs, optimized, raw_info.operation)
-        if plan is not None:
+        if plan is not None and len(self.execution_context.query or "") <= self.max_document_length:
             if len(self.plans) >= MAX_PLANS:
                 self.plans.clear()
             self.plans[key] = plan
@@ -67,10 +75,10 @@ class PlannedOptimizer(DjangoOptimizerExtension):
 def _plan_key(qs: QuerySet, info: Any) -> tuple:
     path = tuple(key for key in info.path.as_list() if isinstance(key, str))
     # graphql-core's own resolve info holds a VariableValues; Strawberry's, the coerced dict.
-    variables = json.dumps(getattr(info.variable_values, "coerced", info.variable_values), sort_keys=True,
-                           default=str)
+    variables = getattr(info.variable_values, "coerced", info.variable_values)
+    switches = tuple(sorted((name, value) for name, value in variables.items() if isinstance(value, bool)))
     # The resolver's own joins change what the optimizer adds; they are part of the key too.
-    return id(info.operation), path, qs.model, variables, _joins(qs)
+    return id(info.operation), path, qs.model, switches, _joins(qs)
 
 
 def _plan_of(before: QuerySet, after: QuerySet, operation: OperationDefinitionNode) -> Plan | None:

@@ -1,22 +1,41 @@
 """The /graphql/ endpoint: authentication and CSRF before Strawberry runs anything."""
+import json
+
+from cross_web import DjangoHTTPRequestAdapter, HTTPException
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from strawberry.django.views import GraphQLView
 
-from graphql_api.auth import Caller, CallerKind, authenticate
+from graphql_api import throttle
+from graphql_api.auth import Caller, CallerKind, authenticate, bearer_token
 from graphql_api.context import LedgerContext
 
 
+def refusal_response(status: int, message: str, code: str = "INVALID") -> JsonResponse:
+    """A request refused before GraphQL runs, in the shape of a GraphQL answer."""
+    return JsonResponse({"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
+                        status=status)
+
+
 def forbidden() -> JsonResponse:
-    return JsonResponse({"data": None, "errors": [{
-        "message": "Authentication required: a bot token or a staff session.",
-        "extensions": {"code": "FORBIDDEN"},
-    }]}, status=403)
+    return refusal_response(403, "Authentication required: a bot token or a staff session.", "FORBIDDEN")
+
+
+class Utf8RequestAdapter(DjangoHTTPRequestAdapter):
+    @property
+    def body(self) -> str:
+        try:
+            return self.request.body.decode()
+        except UnicodeDecodeError as error:  # e.g. UTF-16, which json.loads would have guessed
+            raise HTTPException(400, "The body must be UTF-8.") from error
 
 
 class LedgerGraphQLView(GraphQLView):
+    request_adapter_class = Utf8RequestAdapter
+
     @classmethod
     def as_view(cls, **initkwargs):
         # CSRF is enforced in dispatch, for cookie sessions only. Exempted here, once, rather than
@@ -28,13 +47,40 @@ class LedgerGraphQLView(GraphQLView):
         request.caller = caller
         if self._wants_ide(request):
             if caller.kind is CallerKind.STAFF or settings.DEBUG:
-                return super().dispatch(request, *args, **kwargs)
+                return self.answer(request)
             return redirect_to_login(request.get_full_path())
         if not caller.is_authenticated:
+            # Guessing tokens is slowed per client address.
+            refusal = throttle.bad_token(request) if bearer_token(request) is not None else None
+            if refusal is not None:
+                response = refusal_response(429, refusal.error().message, "RATE_LIMITED")
+                response["Retry-After"] = str(refusal.retry_after)
+                return response
             return forbidden()
         if caller.kind is CallerKind.BOT:  # a bearer token is not ambient authority: no CSRF
-            return super().dispatch(request, *args, **kwargs)
-        return csrf_protect(super().dispatch)(request, *args, **kwargs)
+            return self.answer(request)
+        return csrf_protect(self.answer)(request)
+
+    def answer(self, request):
+        """Strawberry's dispatch, with its refusals of a request as JSON with a code, not bare text."""
+        try:
+            return self.run(request=request)
+        except HTTPException as error:
+            return refusal_response(error.status_code, error.reason)
+        except RequestDataTooBig:
+            return refusal_response(413, f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Only a JSON object is a request (batching is off); json.loads alone overflows the stack
+        on deeply nested values."""
+        try:
+            decoded = json.loads(data)
+        except (ValueError, RecursionError) as error:
+            raise HTTPException(400, "The body must be JSON, nested at most a few hundred levels, with "
+                                     "integers of at most 4,300 digits.") from error
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, "The body must be a JSON object: {\"query\": ..., \"variables\": {...}}.")
+        return decoded
 
     @staticmethod
     def _wants_ide(request) -> bool:

@@ -2,6 +2,7 @@ import os
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
@@ -31,6 +32,12 @@ def pytest_collection_modifyitems(config, items):
 def _postgres_only(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL (the CI run does)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """The API's throttle counts in the process's cache: each test starts with none spent."""
+    cache.clear()
 
 
 def seed_payment_methods() -> dict[str, PaymentMethod]:
