@@ -6,7 +6,7 @@ PYTHON ?= python3
 # process reads .env itself (config/env.py) and lets the environment win.
 HONCHO := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --env /dev/null --no-prefix
 
-.PHONY: run test venv messages messages-extract seed shell prod-local
+.PHONY: run test lint venv messages messages-extract seed shell prod-local
 
 venv: $(VENV)/.installed messages
 
@@ -58,6 +58,12 @@ prod-local: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(HONCHO) web worker bot
+
+# The architecture (import-linter: the ledger imports nothing above it, the bot nothing of the
+# backend) and a small ruff rule set; .ci/run runs it before the tests.
+lint: venv
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/ruff check --quiet .
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; [ $$status -eq 5 ] && echo "pytest: no tests collected" && exit 0; exit $$status

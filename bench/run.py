@@ -228,7 +228,7 @@ def machine_info(database: Database) -> dict:
 
 def render(options, plan: Plan, rows: list, info: dict, measurements: report.Measurements, notes: dict,
            previous: dict | None, seconds: float) -> str:
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     data = report.run_data(measurements, rows, plan.ratios, plan.mode)
     data["when"] = now
     title = {"default": "default run", "internals": "internals on and off (issue 11, item 9)",

@@ -27,7 +27,7 @@ def canon(value, key: str = ""):
     if key == "id" and value is not None:
         return str(value)
     if isinstance(value, str) and DATETIME.match(value):
-        instant = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+        instant = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC)
         return instant.replace(microsecond=instant.microsecond // 1000 * 1000).isoformat()
     if isinstance(value, str) and DECIMAL.match(value):
         try:

@@ -5,7 +5,6 @@ from decimal import Decimal
 import strawberry
 import strawberry_django
 
-from graphql_api.errors import LedgerErrors
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
@@ -153,7 +152,8 @@ class Mutation:
                                               is_active=input.is_active, actor=info.context.actor)
 
     @mutation(admin=True)
-    def add_admin(self, info: strawberry.Info, telegram_id: BigInt, actor_telegram_id: BigInt | None = None) -> AdminType:
+    def add_admin(self, info: strawberry.Info, telegram_id: BigInt,
+                  actor_telegram_id: BigInt | None = None) -> AdminType:
         return _admin(services.admin_add(telegram_id=telegram_id, actor=info.context.actor))
 
     @mutation(admin=True, description="The super admin and ADMIN_USER_ID's admins cannot be removed here.")
@@ -161,12 +161,14 @@ class Mutation:
                      actor_telegram_id: BigInt | None = None) -> AdminType:
         return _admin(services.admin_remove(telegram_id=telegram_id, actor=info.context.actor))
 
-    @strawberry.mutation(**declared(description="Acknowledges the event feed up to `upTo`; returns how many events that was. "
+    @strawberry.mutation(**declared(description="Acknowledges the event feed up to `upTo`; returns how many events "
+                                                "that was. "
                                      "An id past the newest event is refused (INVALID)."))
     def ack_events(self, up_to: strawberry.ID) -> int:
         return delivery_services.events_ack(up_to=up_to)
 
-    @strawberry.mutation(**declared(description="Records where the bot showed a request (kind: deposit, withdrawal or spin); "
+    @strawberry.mutation(**declared(description="Records where the bot showed a request (kind: deposit, withdrawal "
+                                                "or spin); "
                                      "NOT_FOUND for a request that does not exist."))
     def record_admin_messages(self, kind: str, request_id: strawberry.ID, messages: list[AdminMessageInput]) -> int:
         return delivery_services.admin_messages_record(request_kind=kind, request_id=request_id,
@@ -175,4 +177,5 @@ class Mutation:
 
 def _admin(admin) -> AdminType:
     player = selectors.player_get(telegram_id=admin.telegram_id)
-    return AdminType(**vars(selectors.admin_entry(admin.telegram_id, admin, username=player.username if player else "")))
+    entry = selectors.admin_entry(admin.telegram_id, admin, username=player.username if player else "")
+    return AdminType(**vars(entry))

@@ -153,7 +153,8 @@ def test_a_spin_reward_is_decided_once(api, player, admin):
     services.spins_grant(telegram_id=PLAYER_ID, spins=200, reason="x", actor=admin)
     won = [s for s in services.spins_process(telegram_id=PLAYER_ID, count=200).spins if s.chips][:2]
     approve = 'mutation($id: ID!) { approveSpinReward(id: $id, actorTelegramId: %d) { ... on Spin { status } %s } }'
-    reject = 'mutation($id: ID!) { rejectSpinReward(id: $id, reason: "dup", actorTelegramId: %d) { ... on Spin { status } %s } }'
+    reject = ('mutation($id: ID!) { rejectSpinReward(id: $id, reason: "dup", actorTelegramId: %d) '
+              '{ ... on Spin { status } %s } }')
     assert api(approve % (ADMIN_ID, OUTCOME), {"id": won[0].pk})["approveSpinReward"]["status"] == "APPROVED"
     assert api(reject % (ADMIN_ID, OUTCOME), {"id": won[1].pk})["rejectSpinReward"]["status"] == "REJECTED"
     assert codes(api(reject % (ADMIN_ID, OUTCOME), {"id": won[0].pk})["rejectSpinReward"]) == ["ALREADY_DECIDED"]

@@ -13,7 +13,8 @@ from ledger.models import Deposit, Event, JournalEntry, Player, RequestStatus
 from tests.conftest import ADMIN_ID, PLAYER_ID, deposit_for
 
 OUTCOME = "... on OperationInfo { messages { code field } }"
-CREATE_DEPOSIT = "mutation($input: DepositInput!) { createDeposit(input: $input) { ... on Deposit { id } %s } }" % OUTCOME
+CREATE_DEPOSIT = ("mutation($input: DepositInput!) { createDeposit(input: $input) { ... on Deposit { id } %s } }"
+                  % OUTCOME)
 UPSERT = "mutation($input: UserInput!) { upsertUser(input: $input) { ... on User { telegramId } %s } }" % OUTCOME
 DEPOSIT = {"telegramId": PLAYER_ID, "amount": "500", "method": "BML", "accountName": "Ali Ahmed",
            "proof": "AgACAgUAAxkBAAIB", "pppokerId": "12345"}

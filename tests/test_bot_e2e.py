@@ -447,7 +447,7 @@ def test_25_spins_with_the_buttons_one_summary_and_approve_all(w):
         player.wait_for_text(f"win of {rejected['chips']} chips was rejected", after=mark)
         line = f"#{rejected['id']} {rejected['prize']}: ❌ Rejected by @anna"
         for admin, copy in ((w.admin_a, copy_a), (w.admin_b, copy_b)):
-            admin.wait_for(lambda m: m.message_id == copy.message_id and line in m.text
+            admin.wait_for(lambda m, copy=copy: m.message_id == copy.message_id and line in m.text
                            and len(m.buttons) == min(len(approved), 8) + 1, timeout=WAIT, after=mark)
     mark = w.admin_b.press_button("✅ Approve all pending of this player", copy_b)
     player.wait_for_text(f"{sum(s['chips'] for s in approved):,} chips are being loaded", after=mark)

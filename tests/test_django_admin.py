@@ -7,7 +7,8 @@ from django.contrib.messages import get_messages
 
 from ledger import services
 from ledger.models import (
-    Admin, ConfigChange, Deposit, JournalEntry, PaymentMethod, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
+    Admin, ConfigChange, Deposit, JournalEntry, PaymentMethod, RequestStatus, RewardStatus, Spin, SpinAccount,
+    Withdrawal,
 )
 from tests.conftest import PLAYER_ID, approved_deposit, deposit_for
 from tests.test_services import win_some

@@ -141,7 +141,8 @@ def test_template_renders_offline_with_csrf_and_no_subscriptions(rendered_page):
     assert "subscriptionUrl" not in rendered_page
     assert "ws:" not in rendered_page and "wss:" not in rendered_page
     # Club-specific first query.
-    assert "{ pendingDeposits(first: 10) { id amount method status createdAt user { telegramId username } } }" in rendered_page
+    first_query = "{ pendingDeposits(first: 10) { id amount method status createdAt user { telegramId username } } }"
+    assert first_query in rendered_page
 
 
 def test_rendered_assets_are_served_same_origin(client, rendered_page):

@@ -1,5 +1,5 @@
 """The one-time import of the legacy spreadsheet, through real gspread against the Sheets fake."""
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime, UTC
 from decimal import Decimal
 
 import pytest
@@ -148,7 +148,7 @@ def test_import_of_a_legacy_sheet_with_odd_rows(legacy, capsys):
     players = {p.telegram_id: p for p in Player.objects.select_related("spin_account")}
     assert set(players) == {ALI, BOB, CY, DEE}  # Dee only had a Spin Users row
     assert players[BOB].username == "bob" and players[BOB].account_name == "Bob Hassan"
-    assert players[ALI].created_at == datetime(2025, 11, 1, 5, 0, tzinfo=dt_timezone.utc)  # UTC+5 -> UTC
+    assert players[ALI].created_at == datetime(2025, 11, 1, 5, 0, tzinfo=UTC)  # UTC+5 -> UTC
 
     ali, bob, dee = players[ALI].spin_account, players[BOB].spin_account, players[DEE].spin_account
     assert (ali.available_spins, ali.total_spins_used, ali.total_chips_won, ali.total_chips_approved) == (4, 3, 10, 10)
@@ -162,12 +162,12 @@ def test_import_of_a_legacy_sheet_with_odd_rows(legacy, capsys):
     bob_deposit = deposits["DEP20251102110500", BOB]
     assert (bob_deposit.status, bob_deposit.amount, bob_deposit.amount_base, bob_deposit.spins_granted) == \
         ("APPROVED", Decimal("1000"), Decimal("1000"), 0)  # Completed -> Approved, no spins granted again
-    assert bob_deposit.created_at == datetime(2025, 11, 2, 6, 5, tzinfo=dt_timezone.utc)
+    assert bob_deposit.created_at == datetime(2025, 11, 2, 6, 5, tzinfo=UTC)
     assert deposits["DEP20251102110500", ALI].status == "PENDING"
     cy_deposit = deposits["DEP20251105120000", CY]
     assert (cy_deposit.status, cy_deposit.rejection_reason) == ("REJECTED", "blurry slip")
     # No Requested At: the time is read from the legacy id.
-    assert cy_deposit.created_at == datetime(2025, 11, 5, 7, 0, tzinfo=dt_timezone.utc)
+    assert cy_deposit.created_at == datetime(2025, 11, 5, 7, 0, tzinfo=UTC)
 
     assert Withdrawal.objects.get(legacy_ref="WDW20251110100000").status == "APPROVED"
     assert not JournalEntry.objects.filter(kind=JournalKind.SPINS_GRANTED).exists()

@@ -1,5 +1,5 @@
 """The ledger's services for legacy history (ledger/legacy.py), without the Sheets import around them."""
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta, UTC
 from decimal import Decimal
 
 import pytest
@@ -14,7 +14,7 @@ from ledger.models import (
 
 ACTOR = system_actor("import")
 TID = 5_000_000_101
-T0 = datetime(2025, 11, 1, 5, 0, tzinfo=dt_timezone.utc)
+T0 = datetime(2025, 11, 1, 5, 0, tzinfo=UTC)
 
 
 @pytest.fixture

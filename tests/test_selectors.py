@@ -11,7 +11,7 @@ from ledger import selectors
 def queries_to_read(read) -> int:
     with CaptureQueriesContext(connection) as captured:
         for row in read():
-            row.player.spin_account.available_spins  # what the API shows with each row
+            _ = row.player.spin_account.available_spins  # what the API shows with each row
     return len(captured)
 
 

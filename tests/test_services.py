@@ -9,7 +9,7 @@ from ledger.actors import admin_actor, staff_actor
 from ledger.audit import ledger_discrepancies
 from ledger.errors import LedgerError
 from ledger.models import (
-    Deposit, Event, JournalEntry, JournalKind, Player, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
+    Deposit, Event, JournalEntry, JournalKind, Player, RequestStatus, RewardStatus, Spin, SpinAccount,
 )
 from tests.conftest import ADMIN_ID, PLAYER_ID, approved_deposit, deposit_for
 

@@ -47,7 +47,7 @@ def test_open_by_key_reads_metadata(fake, book):
     assert fake.calls[0].path == f"/v4/spreadsheets/{SID}"
     # Drive API calls reach the fake too (never the network) and get a 404.
     with pytest.raises(gspread.exceptions.APIError) as exc:
-        book.creationTime
+        _ = book.creationTime
     assert exc.value.code == 404 and fake.calls[-1].kind == "unknown"
 
 

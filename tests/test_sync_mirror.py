@@ -211,7 +211,7 @@ def test_admin_sorted_sheet_with_extra_columns(fake, methods, admin):
 
     after = fake.values(SID, DEPOSITS)
     assert len(after) == len(before)
-    for old, new in zip(before, after):
+    for old, new in zip(before, after, strict=True):
         assert new[0] == old[0] and new[13] == old[13]  # same order, admin column untouched
         if new[0] == f"D{deposits[2].pk}":
             assert new[8] == "Approved"

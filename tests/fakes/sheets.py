@@ -319,7 +319,7 @@ class SheetsFake:
                 try:
                     body = json.loads(raw_body) if raw_body else {}
                 except ValueError:
-                    raise SheetsApiError(400, "Invalid JSON payload received.")
+                    raise SheetsApiError(400, "Invalid JSON payload received.") from None
                 if route:
                     call.kind = route[0]
                     call.sheets = self._touched(book, rng, params, body) if book else ()
@@ -487,7 +487,7 @@ class SheetsFake:
         height, width = len(matrix), max(map(len, matrix), default=0)
         sheet.grow(r0 + height, c0 + width)
         sheet.rows.extend([] for _ in range(r0 + height - len(sheet.rows)))
-        for values, row in zip(matrix, sheet.rows[r0:]):
+        for values, row in zip(matrix, sheet.rows[r0:], strict=False):
             for c, value in enumerate(values, start=c0):
                 if value is not None:
                     row.extend([""] * (c + 1 - len(row)))

@@ -22,7 +22,8 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 # PTB sends these as bare strings and everything else JSON-encoded (ints, bools,
