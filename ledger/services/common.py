@@ -5,6 +5,7 @@ wait on each other in a cycle.
 """
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from ledger.actors import Actor
 from ledger.errors import AlreadyDecided, Invalid, NotFound
 from ledger.models import Event, PaymentMethod, Player, RequestStatus, SpinAccount
 from ledger.signals import notify_changed
-from ledger.validators import clean_telegram_id, clean_text, parse_row_id
+from ledger.validators import clean_reason, clean_telegram_id, clean_text, parse_row_id
 
 
 def player_for(telegram_id: Any) -> Player:
@@ -61,3 +62,16 @@ def emit(kind: str, player: Player, **payload: Any) -> Event:
     """The outbox event of a change, in the change's own transaction."""
     notify_changed(kind)
     return Event.objects.create(kind=kind, telegram_id=player.telegram_id, payload=payload)
+
+
+def money_request_reject(model, *, request_id: Any, label: str, actor: Actor, reason: str):
+    """Reject a pending deposit or withdrawal with the reason the player will read."""
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        request = locked(model, request_id, label, related=("player", "method"))
+        ensure_pending(request, label)
+        decide(request, status=RequestStatus.REJECTED, actor=actor, reason=reason)
+        request.save()
+        emit(f"{label}.rejected", request.player, **{f"{label}_id": request.pk}, amount=str(request.amount),
+             currency=request.currency, reason=reason, decided_by=actor.label)
+        return request

@@ -8,10 +8,12 @@ from ledger.errors import DuplicatePending
 from ledger.models import Deposit, JournalEntry, JournalKind, RequestStatus
 from ledger.rules import spins_for_amount
 from ledger.services import journal
-from ledger.services.common import active_method, decide, emit, ensure_pending, locked, locked_account, player_for
+from ledger.services.common import (
+    active_method, decide, emit, ensure_pending, locked, locked_account, money_request_reject, player_for,
+)
 from ledger.services.idempotency import idempotent
 from ledger.services.players import payout_name_set_once
-from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_reason, clean_text
+from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_text
 
 DUPLICATE = "You already have a pending deposit; wait for it to be decided."
 
@@ -87,12 +89,4 @@ def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Dep
 
 
 def deposit_reject(*, deposit_id: int, actor: Actor, reason: str) -> Deposit:
-    reason = clean_reason(reason)
-    with transaction.atomic():
-        deposit = locked(Deposit, deposit_id, "deposit", related=("player", "method"))
-        ensure_pending(deposit, "deposit")
-        decide(deposit, status=RequestStatus.REJECTED, actor=actor, reason=reason)
-        deposit.save()
-        emit("deposit.rejected", deposit.player, deposit_id=deposit.pk, amount=str(deposit.amount),
-             currency=deposit.currency, reason=reason, decided_by=actor.label)
-        return deposit
+    return money_request_reject(Deposit, request_id=deposit_id, label="deposit", actor=actor, reason=reason)

@@ -8,9 +8,11 @@ from ledger.errors import DuplicatePending
 from ledger.models import JournalEntry, JournalKind, RequestStatus, Withdrawal
 from ledger.services import journal
 from ledger.selectors.withdrawals import DUPLICATE, withdrawal_refusal
-from ledger.services.common import active_method, decide, emit, ensure_pending, locked, locked_account, player_for
+from ledger.services.common import (
+    active_method, decide, emit, ensure_pending, locked, locked_account, money_request_reject, player_for,
+)
 from ledger.services.idempotency import idempotent
-from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_reason, clean_text
+from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_text
 
 
 def withdrawal_create(*, telegram_id: int, amount: Any, method: str, account_number: str, pppoker_id: str,
@@ -74,13 +76,4 @@ def withdrawal_approve(*, withdrawal_id: int, actor: Actor) -> Withdrawal:
 
 
 def withdrawal_reject(*, withdrawal_id: int, actor: Actor, reason: str) -> Withdrawal:
-    reason = clean_reason(reason)
-    with transaction.atomic():
-        withdrawal = locked(Withdrawal, withdrawal_id, "withdrawal", related=("player", "method"))
-        ensure_pending(withdrawal, "withdrawal")
-        decide(withdrawal, status=RequestStatus.REJECTED, actor=actor, reason=reason)
-        withdrawal.save()
-        emit("withdrawal.rejected", withdrawal.player, withdrawal_id=withdrawal.pk,
-             amount=str(withdrawal.amount), currency=withdrawal.currency, reason=reason,
-             decided_by=actor.label)
-        return withdrawal
+    return money_request_reject(Withdrawal, request_id=withdrawal_id, label="withdrawal", actor=actor, reason=reason)
