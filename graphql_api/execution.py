@@ -46,12 +46,18 @@ def _leaf_fields(schema: GraphQLSchema) -> dict[GraphQLObjectType, dict[str, Lea
             name: LeafField(field.resolve, get_nullable_type(field.type).coerce_output_value,
                             is_non_null_type(field.type))
             for name, field in graphql_type.fields.items()
-            # Strawberry marks the resolver it builds for basic fields.
-            if getattr(field.resolve, "_is_default", False) and is_leaf_type(get_nullable_type(field.type))
+            # Strawberry's own "basic" fields: an attribute of the source, no resolver and no extensions
+            # (a permission on a column must keep running, so such a field takes the full path).
+            if _is_basic(field) and is_leaf_type(get_nullable_type(field.type))
         }
         if fields:
             leaf_fields[graphql_type] = fields
     return leaf_fields
+
+
+def _is_basic(field) -> bool:
+    definition = (field.extensions or {}).get("strawberry-definition")
+    return getattr(field.resolve, "_is_default", False) and definition is not None and definition.is_basic_field
 
 
 class LeafShortcutExecutionContext(StrawberryGraphQLCoreExecutionContext):
