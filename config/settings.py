@@ -157,6 +157,9 @@ if not DEBUG:
 API_TOKEN = os.environ.get("API_TOKEN", "")
 ADMIN_USER_IDS = [int(item) for item in env_list("ADMIN_USER_ID")]
 WITHDRAWAL_MIN_MVR = Decimal(os.environ.get("WITHDRAWAL_MIN_MVR", "200"))
+# Seat on credit: a seat request nobody decided is rejected after this; payment reminders this far apart.
+SEAT_REQUEST_TIMEOUT_S = int(os.environ.get("SEAT_REQUEST_TIMEOUT_S", "120"))
+SEAT_REMINDER_S = int(os.environ.get("SEAT_REMINDER_S", "60"))
 
 # --- Task queue ---------------------------------------------------------------
 

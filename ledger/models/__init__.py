@@ -8,7 +8,8 @@ rows changed since it last wrote them without a boolean flag that a concurrent
 change could clear.
 """
 from ledger.models.base import MAX_BIGINT, RequestStatus, RewardStatus
-from ledger.models.journal import JournalEntry, JournalKind
+from ledger.models.credits import Credit, CreditStatus, SeatRequest
+from ledger.models.journal import CREDIT_KINDS, JournalEntry, JournalKind
 from ledger.models.outbox import Event, IdempotencyRecord
 from ledger.models.payments import PaymentMethod
 from ledger.models.players import Admin, Player
@@ -16,6 +17,7 @@ from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
 from ledger.models.spins import Spin, SpinAccount
 
 __all__ = [
-    "MAX_BIGINT", "Admin", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "MoneyRequest",
-    "PaymentMethod", "Player", "RequestStatus", "RewardStatus", "Spin", "SpinAccount", "Withdrawal",
+    "CREDIT_KINDS", "MAX_BIGINT", "Admin", "Credit", "CreditStatus", "Deposit", "Event", "IdempotencyRecord",
+    "JournalEntry", "JournalKind", "MoneyRequest", "PaymentMethod", "Player", "RequestStatus", "RewardStatus",
+    "SeatRequest", "Spin", "SpinAccount", "Withdrawal",
 ]

@@ -50,6 +50,9 @@ class Deposit(MoneyRequest):
     amount_base = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     proof = models.CharField(max_length=256)  # Telegram file id of the slip, or a USDT TXID
     spins_granted = models.PositiveIntegerField(default=0)
+    # The credit this deposit pays; approving it settles that credit if it is still open.
+    credit = models.ForeignKey("ledger.Credit", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="settling_deposits")
 
     class Meta(MoneyRequest.Meta):
         constraints = [

@@ -5,6 +5,10 @@ Each service is one transaction: it locks what it decides on, refuses with a typ
 change is never recorded without its trail or the reverse. Callers import from this package;
 the modules are how the code is kept, not a second API.
 """
+from ledger.services.credits import (
+    credit_clear, credit_reminders_due, seat_request_approve, seat_request_create, seat_request_reject,
+    seat_requests_expire,
+)
 from ledger.services.deposits import deposit_approve, deposit_create, deposit_reject
 from ledger.services.players import payout_name_set_once, user_upsert
 from ledger.services.spins import (
@@ -14,7 +18,9 @@ from ledger.services.spins import (
 from ledger.services.withdrawals import withdrawal_approve, withdrawal_create, withdrawal_reject
 
 __all__ = [
-    "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "deposit_approve", "deposit_create", "deposit_reject",
-    "draw_prize", "payout_name_set_once", "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all",
-    "spins_grant", "spins_process", "user_upsert", "withdrawal_approve", "withdrawal_create", "withdrawal_reject",
+    "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "credit_clear", "credit_reminders_due",
+    "deposit_approve", "deposit_create", "deposit_reject", "draw_prize", "payout_name_set_once",
+    "seat_request_approve", "seat_request_create", "seat_request_reject", "seat_requests_expire",
+    "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all", "spins_grant", "spins_process",
+    "user_upsert", "withdrawal_approve", "withdrawal_create", "withdrawal_reject",
 ]

@@ -8,6 +8,7 @@ from ledger.actors import Actor
 from ledger.errors import AccountNameMismatch, BelowMinimum, DuplicatePending
 from ledger.models import JournalEntry, JournalKind, RequestStatus, Withdrawal
 from ledger.services.common import active_method, decide, emit, ensure_pending, locked, locked_account, player_for
+from ledger.services.credits import refuse_while_credit_open
 from ledger.services.idempotency import idempotent
 from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_reason, clean_text
 
@@ -50,6 +51,7 @@ def _withdrawal_create(*, telegram_id, amount, method, account_number, pppoker_i
         raise AccountNameMismatch(
             "Withdrawals are paid only to the name of your first approved deposit, and you have none yet.")
     withdrawal.account_name = player.account_name
+    refuse_while_credit_open(player)
     if Withdrawal.objects.filter(player=player, status=RequestStatus.PENDING).exists():
         raise DuplicatePending(DUPLICATE)
     try:
