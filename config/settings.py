@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "delivery",
     "graphql_api",
     "sync",
+    "jobs",
     "botclient",  # only for `manage.py run_bot`; the bot itself talks to the backend over GraphQL
 ]
 
