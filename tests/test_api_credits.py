@@ -3,7 +3,7 @@ import pytest
 
 from ledger import services
 from ledger.models import Credit, CreditStatus, Player, RequestStatus, SeatRequest
-from tests.conftest import ADMIN_ID, PLAYER_ID, approved_deposit, deposit_for
+from tests.conftest import ADMIN_ID, PLAYER_ID, approved_deposit
 from tests.test_api import CREATE_DEPOSIT, DEPOSIT_INPUT, OUTCOME, WITHDRAW, WITHDRAWAL_INPUT, codes
 
 SEAT_FIELDS = "id amount pppokerId status decidedBy rejectionReason user { telegramId } credit { id status amount }"
