@@ -148,3 +148,5 @@ class EventAdmin(ReadOnlyAdmin):
 
 
 admin.site.register(IdempotencyRecord, ReadOnlyAdmin)
+
+from ledger import admin_credits  # noqa: E402,F401  registers the seat request and credit admins

@@ -41,3 +41,14 @@ def test_deciding_twice_in_the_admin_reports_already_decided(staff_client, playe
     response = staff_client.post("/admin/ledger/deposit/", selection, follow=True)
     assert b"already approved" in response.content
     assert JournalEntry.objects.filter(deposit=deposit).count() == 1
+
+
+def test_seat_requests_and_credits_are_listed_read_only(staff_client, player, admin):
+    from ledger import services
+
+    seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="900")
+    services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
+    for page in ("/admin/ledger/seatrequest/", "/admin/ledger/credit/"):
+        response = staff_client.get(page)
+        assert response.status_code == 200 and b"900.00" in response.content
+    assert staff_client.get("/admin/ledger/credit/add/").status_code == 403
