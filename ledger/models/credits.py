@@ -2,9 +2,8 @@
 from django.db import models
 from django.db.models import Q
 
-from ledger.models.base import RequestStatus
 from ledger.models.players import Player
-from ledger.models.requests import Deposit
+from ledger.models.requests import Deposit, PlayerRequest
 
 
 class CreditStatus(models.TextChoices):
@@ -13,28 +12,9 @@ class CreditStatus(models.TextChoices):
     CLEARED = "CLEARED", "Cleared"  # closed by hand: paid another way or written off
 
 
-class SeatRequest(models.Model):
-    """Chips now, pay later: an admin approves it once (opening a credit) or rejects it."""
-
-    player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="seat_requests")
-    amount = models.DecimalField(max_digits=14, decimal_places=2)  # MVR
-    pppoker_id = models.CharField(max_length=32)  # the id on file when the player asked
-    status = models.CharField(max_length=8, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.CharField(max_length=128, blank=True, default="")
-    rejection_reason = models.CharField(max_length=500, blank=True, default="")
-    version = models.PositiveBigIntegerField(default=1)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["player"], condition=Q(status="PENDING"),
-                                    name="one_pending_seatrequest_per_player"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="seatrequest_amount_positive"),
-            models.CheckConstraint(condition=Q(status__in=RequestStatus.values), name="seatrequest_status_valid"),
-        ]
-        indexes = [models.Index(fields=["status", "created_at"], name="seatrequest_status_created")]
+class SeatRequest(PlayerRequest):
+    """Chips now, pay later: `amount` in MVR, and the PPPoker id on file when the player asked. Approving
+    it opens a credit."""
 
     def __str__(self) -> str:
         return f"Seat request #{self.pk} {self.amount} MVR ({self.status})"
