@@ -258,3 +258,29 @@ def test_expiry_and_reminders_from_two_workers_happen_once_each(setup_player, ma
     assert Counter(Credit.objects.values_list("reminders_sent", flat=True)) == Counter({2: 6})
     assert Event.objects.filter(kind="seat.expired").count() == 6
     assert SeatRequest.objects.filter(status=RequestStatus.REJECTED, decided_by="system").count() == 6
+
+
+def test_no_payout_is_approved_after_a_credit_opened_however_the_two_race(setup_player):
+    admin = setup_player
+    for _ in range(5):
+        deposit = deposit_for(PLAYER_ID, amount="1000")
+        services.deposit_approve(deposit_id=deposit.pk, actor=admin)
+        withdrawal = services.withdrawal_create(telegram_id=PLAYER_ID, amount="300", method="BML",
+                                                account_number="7730001", pppoker_id="12345")
+        seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="500")
+
+        def approve_one(index, seat=seat, withdrawal=withdrawal):
+            if index % 2:
+                services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
+            else:
+                services.withdrawal_approve(withdrawal_id=withdrawal.pk, actor=admin)
+
+        outcomes = race(10, approve_one, workers=10)
+        assert set(outcomes) <= {"ok", "ALREADY_DECIDED", "CREDIT_OPEN"}
+        opened = JournalEntry.objects.get(kind=JournalKind.CREDIT_OPENED, credit__seat_request=seat)
+        paid = JournalEntry.objects.filter(kind=JournalKind.WITHDRAWAL_APPROVED, withdrawal=withdrawal).first()
+        assert paid is None or paid.pk < opened.pk
+        if paid is None:
+            services.withdrawal_reject(withdrawal_id=withdrawal.pk, actor=admin, reason="credit open")
+        services.credit_clear(credit_id=opened.credit_id, actor=admin, reason="next round")
+    assert ledger_discrepancies() == []

@@ -119,6 +119,19 @@ def test_an_open_credit_blocks_seats_and_withdrawals(credit, admin):
             account_number="7730001", pppoker_id="12345")
 
 
+def test_a_withdrawal_made_before_a_seat_is_not_paid_while_the_credit_is_open(player, admin):
+    approved_deposit(PLAYER_ID, admin)
+    withdrawal = services.withdrawal_create(telegram_id=PLAYER_ID, amount="300", method="BML",
+                                            account_number="7730001", pppoker_id="12345")
+    seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="500")
+    credit = services.seat_request_approve(seat_request_id=seat.pk, actor=admin).credit
+    refused("CREDIT_OPEN", services.withdrawal_approve, withdrawal_id=withdrawal.pk, actor=admin)
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == RequestStatus.PENDING
+    services.credit_clear(credit_id=credit.pk, actor=admin, reason="paid in cash")
+    assert services.withdrawal_approve(withdrawal_id=withdrawal.pk, actor=admin).status == RequestStatus.APPROVED
+
+
 # --- settling by a deposit ------------------------------------------------------------------------
 
 def test_a_deposit_naming_the_credit_settles_it_when_approved(credit, admin):

@@ -134,6 +134,8 @@ class LedgerMachine(RuleBasedStateMachine):
         tid = data.draw(st.sampled_from([t for t, p in self.players.items() if p.pending_withdrawal]))
         player = self.players[tid]
         withdrawal_id, base = player.pending_withdrawal
+        if approve and player.open_credit:  # a seat approved since the request: no payout while it is owed
+            return self.refused("CREDIT_OPEN", services.withdrawal_approve, withdrawal_id=withdrawal_id, actor=ADMIN)
         if approve:
             services.withdrawal_approve(withdrawal_id=withdrawal_id, actor=ADMIN)
             player.withdrawn += base

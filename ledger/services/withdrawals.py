@@ -71,6 +71,9 @@ def withdrawal_approve(*, withdrawal_id: int, actor: Actor) -> Withdrawal:
         decide(withdrawal, status=RequestStatus.APPROVED, actor=actor)
         withdrawal.save()
         account = locked_account(withdrawal.player_id)
+        # Under the player's lock, which opening a credit also takes: a seat approved after this
+        # request was made still stops the payout.
+        refuse_while_credit_open(withdrawal.player)
         account.total_withdrawn_base += withdrawal.amount_base
         account.version += 1
         account.save()
