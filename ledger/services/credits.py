@@ -7,8 +7,8 @@ and reminds the player to pay. An ordinary deposit naming the credit settles it 
 with a journal entry, so check_ledger proves every credit's state.
 
 Locks: seat request -> credit -> spin account, as everywhere (services.common). The spin account is
-the player's lock here too: creating a seat request and opening a credit both hold it, so no
-request can slip in between a credit opening and the check that refuses it.
+the player's lock here too: creating a seat request, opening a credit and approving a withdrawal all
+hold it, so nothing an open credit forbids can slip in between a credit opening and the check.
 """
 from datetime import datetime, timedelta
 from typing import Any
