@@ -88,10 +88,7 @@ def seat_request_reject(*, seat_request_id: Any, actor: Actor, reason: str) -> S
     with transaction.atomic():
         seat = locked(SeatRequest, seat_request_id, "seat request")
         ensure_pending(seat, "seat request")
-        decide(seat, status=RequestStatus.REJECTED, actor=actor, reason=reason)
-        seat.save()
-        emit("seat.rejected", seat.player, seat_request_id=seat.pk, amount=str(seat.amount), reason=reason,
-             decided_by=actor.label)
+        _reject(seat, actor=actor, reason=reason, event="seat.rejected")
         return seat
 
 
@@ -107,11 +104,14 @@ def seat_requests_expire(*, now: datetime | None = None) -> list[SeatRequest]:
         seats = list(SeatRequest.objects.select_for_update(of=("self",), skip_locked=True).select_related("player")
                      .filter(status=RequestStatus.PENDING, created_at__lte=cutoff).order_by("id"))
         for seat in seats:
-            decide(seat, status=RequestStatus.REJECTED, actor=actor, reason=EXPIRED)
-            seat.save()
-            emit("seat.expired", seat.player, seat_request_id=seat.pk, amount=str(seat.amount), reason=EXPIRED,
-                 decided_by=actor.label)
+            _reject(seat, actor=actor, reason=EXPIRED, event="seat.expired")
         return seats
+
+
+def _reject(seat: SeatRequest, *, actor: Actor, reason: str, event: str) -> None:
+    decide(seat, status=RequestStatus.REJECTED, actor=actor, reason=reason)
+    seat.save()
+    emit(event, seat.player, seat_request_id=seat.pk, amount=str(seat.amount), reason=reason, decided_by=actor.label)
 
 
 def credit_reminders_due(*, now: datetime | None = None) -> list[Credit]:
