@@ -79,7 +79,8 @@ def ledger_with_everything(methods, admin):
     return {"telegramId": 7_100_000_001}
 
 
-BY_ID = {"deposit": "deposits", "withdrawal": "withdrawals", "spin": "spinHistory", "seatRequest": "pendingSeatRequests"}
+BY_ID = {"deposit": "deposits", "withdrawal": "withdrawals", "spin": "spinHistory",
+         "seatRequest": "pendingSeatRequests"}
 
 
 def read_documents(telegram_id: int) -> dict[str, str]:
