@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "delivery",
     "graphql_api",
     "sync",
+    "jobs",
     "botclient",  # only for `manage.py run_bot`; the bot itself talks to the backend over GraphQL
 ]
 
@@ -234,6 +235,9 @@ ADMIN_USER_IDS = [int(item) for item in env_list("ADMIN_USER_ID")]
 WITHDRAWAL_MIN_MVR = Decimal(os.environ.get("WITHDRAWAL_MIN_MVR", "200"))
 # What one approved spin chip costs the club, in MVR, in the report's net figure.
 CHIP_VALUE_MVR = Decimal(os.environ.get("CHIP_VALUE_MVR", "1"))
+# Seat on credit: a seat request nobody decided is rejected after this; payment reminders this far apart.
+SEAT_REQUEST_TIMEOUT_S = int(os.environ.get("SEAT_REQUEST_TIMEOUT_S", "120"))
+SEAT_REMINDER_S = int(os.environ.get("SEAT_REMINDER_S", "60"))
 
 # --- Task queue ---------------------------------------------------------------
 

@@ -8,7 +8,8 @@ import strawberry_django
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminType, DepositType, Language, PaymentMethodType, SpinAccountType, SpinBatch, SpinRewards, SpinType, UserType,
+    AdminType, CreditType, DepositType, Language, PaymentMethodType, SeatRequestType, SpinAccountType, SpinBatch,
+    SpinRewards, SpinType, UserType,
     WithdrawalType,
 )
 from delivery import services as delivery_services
@@ -45,6 +46,7 @@ class DepositInput:
     proof: str
     pppoker_id: str
     idempotency_key: str | None = None
+    credit_id: strawberry.ID | None = strawberry.field(default=None, description="Settles this credit when approved.")
 
 
 @strawberry.input
@@ -54,6 +56,13 @@ class WithdrawalInput:
     method: str
     account_number: str
     pppoker_id: str
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class SeatRequestInput:
+    telegram_id: BigInt
+    amount: Decimal = strawberry.field(description="Chips wanted, in MVR.")
     idempotency_key: str | None = None
 
 
@@ -88,7 +97,8 @@ class Mutation:
     def create_deposit(self, input: DepositInput) -> DepositType:
         return services.deposit_create(telegram_id=input.telegram_id, amount=input.amount, method=input.method,
                                        account_name=input.account_name, proof=input.proof,
-                                       pppoker_id=input.pppoker_id, idempotency_key=input.idempotency_key)
+                                       pppoker_id=input.pppoker_id, credit_id=input.credit_id,
+                                       idempotency_key=input.idempotency_key)
 
     @mutation(admin=True, description="`amount` corrects the deposited amount.")
     def approve_deposit(self, info: strawberry.Info, id: strawberry.ID, amount: Decimal | None = None,
@@ -115,6 +125,26 @@ class Mutation:
     def reject_withdrawal(self, info: strawberry.Info, id: strawberry.ID, reason: str,
                           actor_telegram_id: BigInt | None = None) -> WithdrawalType:
         return services.withdrawal_reject(withdrawal_id=id, actor=info.context.actor, reason=reason)
+
+    @mutation(description="A seat on credit: chips now, pay later (CREDIT_OPEN while one is owed).")
+    def create_seat_request(self, input: SeatRequestInput) -> SeatRequestType:
+        return services.seat_request_create(telegram_id=input.telegram_id, amount=input.amount,
+                                            idempotency_key=input.idempotency_key)
+
+    @mutation(admin=True, description="Opens the credit.")
+    def approve_seat_request(self, info: strawberry.Info, id: strawberry.ID,
+                             actor_telegram_id: BigInt | None = None) -> SeatRequestType:
+        return services.seat_request_approve(seat_request_id=id, actor=info.context.actor)
+
+    @mutation(admin=True)
+    def reject_seat_request(self, info: strawberry.Info, id: strawberry.ID, reason: str,
+                            actor_telegram_id: BigInt | None = None) -> SeatRequestType:
+        return services.seat_request_reject(seat_request_id=id, actor=info.context.actor, reason=reason)
+
+    @mutation(admin=True, description="Closes an open credit by hand: paid another way, or written off.")
+    def clear_credit(self, info: strawberry.Info, id: strawberry.ID, reason: str,
+                     actor_telegram_id: BigInt | None = None) -> CreditType:
+        return services.credit_clear(credit_id=id, actor=info.context.actor, reason=reason)
 
     @mutation(description=f"Spends `count` spins (null: all available, at most {services.MAX_SPINS_PER_CALL} a "
                           "call); the server draws every outcome.")
@@ -167,9 +197,8 @@ class Mutation:
     def ack_events(self, up_to: strawberry.ID) -> int:
         return delivery_services.events_ack(up_to=up_to)
 
-    @strawberry.mutation(**declared(description="Records where the bot showed a request (kind: deposit, withdrawal "
-                                                "or spin); "
-                                     "NOT_FOUND for a request that does not exist."))
+    @strawberry.mutation(**declared(description="Records where the bot showed a request (kind: deposit, withdrawal, "
+                                                "spin or seat); NOT_FOUND for a request that does not exist."))
     def record_admin_messages(self, kind: str, request_id: strawberry.ID, messages: list[AdminMessageInput]) -> int:
         return delivery_services.admin_messages_record(request_kind=kind, request_id=request_id,
                                               messages=[(m.chat_id, m.message_id) for m in messages])

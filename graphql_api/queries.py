@@ -9,9 +9,9 @@ from graphql_api.errors import ErrorCode
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminMessageType, AdminType, ConfigChangeType, DepositType, EventType, PaymentMethodType, Prize, ReportType,
-    RequestStatus, RewardStatus, SpinAccountType, SpinType, Stats, StatsPeriod, UserType, WithdrawalEligibility,
-    WithdrawalType,
+    AdminMessageType, AdminType, ConfigChangeType, CreditStatus, CreditType, DepositType, EventType, PaymentMethodType,
+    Prize, ReportType, RequestStatus, RewardStatus, SeatRequestType, SpinAccountType, SpinType, Stats, StatsPeriod,
+    UserType, WithdrawalEligibility, WithdrawalType,
 )
 from delivery import selectors as delivery_selectors
 from ledger import selectors
@@ -62,6 +62,19 @@ class Query:
                                              "null for an unknown player."))
     def withdrawal_eligibility(self, telegram_id: BigInt) -> WithdrawalEligibility | None:
         return selectors.withdrawal_eligibility(telegram_id=telegram_id)
+
+    @strawberry_django.field
+    def seat_request(self, id: strawberry.ID) -> SeatRequestType | None:
+        return selectors.by_id(selectors.seat_request_list(), id)
+
+    @strawberry_django.field(description="Oldest first: the admins' queue.")
+    def pending_seat_requests(self, first: int = 50, offset: int = 0) -> list[SeatRequestType]:
+        return page(selectors.seat_requests_pending(), first=first, offset=offset)
+
+    @strawberry_django.field(description="Newest first.")
+    def credits(self, status: CreditStatus | None = None, telegram_id: BigInt | None = None,
+                first: int = 50, offset: int = 0) -> list[CreditType]:
+        return page(selectors.credit_list(status=status, telegram_id=telegram_id), first=first, offset=offset)
 
     @strawberry_django.field
     def spin_account(self, telegram_id: BigInt) -> SpinAccountType | None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch
 from strawberry import auto
 
 from graphql_api.errors import ErrorCode
@@ -19,6 +20,8 @@ RequestStatus = strawberry.enum(models.RequestStatus, name="RequestStatus")
 Language = strawberry.enum(models.Language, name="Language", description="What a player reads the bot in.")
 RewardStatus = strawberry.enum(models.RewardStatus, name="RewardStatus",
                                description="AUTO: nothing was won, nothing to decide.")
+CreditStatus = strawberry.enum(models.CreditStatus, name="CreditStatus",
+                               description="SETTLED: paid by its deposit; CLEARED: closed by hand.")
 
 
 @strawberry_django.type(models.SpinAccount, name="SpinAccount", field_cls=ColumnField)
@@ -47,6 +50,16 @@ class UserType:
     @strawberry_django.field(only=["telegram_id"], description="The bot shows the admin menu from this.")
     def is_admin(self, info: strawberry.Info) -> bool:
         return self.telegram_id in info.context.admin_ids
+
+    @strawberry_django.field(
+        prefetch_related=[Prefetch("credits", queryset=models.Credit.objects.filter(status=models.CreditStatus.OPEN),
+                                   to_attr="open_credits")],
+        description="What the player owes now, if anything: it blocks seats and withdrawals.")
+    def open_credit(self) -> "CreditType | None":
+        prefetched = getattr(self, "open_credits", None)  # absent on a player a mutation returned
+        if prefetched is None:
+            return self.credits.filter(status=models.CreditStatus.OPEN).first()
+        return prefetched[0] if prefetched else None
 
 
 @strawberry_django.type(models.PaymentMethod, name="PaymentMethod", field_cls=ColumnField)
@@ -85,6 +98,7 @@ class DepositType(MoneyRequestType):
     rate_to_base: auto
     proof: str = column(description="Telegram file id of the slip, or a USDT TXID.")
     spins_granted: auto
+    credit: "CreditType | None" = strawberry_django.field(description="The credit this deposit settles.")
 
 
 @strawberry_django.type(models.Withdrawal, name="Withdrawal", field_cls=ColumnField)
@@ -104,6 +118,36 @@ class SpinType:
     decided_at: auto
     decided_by: str | None
     rejection_reason: auto
+
+
+@strawberry_django.type(models.SeatRequest, name="SeatRequest", field_cls=ColumnField,
+                        description="Chips now, pay later: approving it opens a credit.")
+class SeatRequestType:
+    id: auto
+    user: UserType = strawberry_django.field(field_name="player")
+    amount: Decimal = column(description="MVR.")
+    pppoker_id: auto
+    status: RequestStatus
+    created_at: auto
+    decided_at: auto
+    decided_by: str | None = column(description='Who decided; "system" for an expiry.')
+    rejection_reason: auto
+    credit: "CreditType | None" = strawberry_django.field(description="Once approved.")
+
+
+@strawberry_django.type(models.Credit, name="Credit", field_cls=ColumnField)
+class CreditType:
+    id: auto
+    user: UserType = strawberry_django.field(field_name="player")
+    amount: Decimal = column(description="MVR owed.")
+    status: CreditStatus
+    seat_request: SeatRequestType
+    created_at: auto
+    closed_at: auto
+    closed_by: str | None
+    reason: str = column(description="Why it was cleared by hand.")
+    settlement: DepositType | None = strawberry_django.field(description="The deposit that settled it.")
+    reminders_sent: int = column(description="Payment reminders sent so far.")
 
 
 @strawberry_django.type(models.Event, name="Event", field_cls=ColumnField)
@@ -171,6 +215,8 @@ class Stats:
     spins_used: int
     chips_won: int
     chips_approved: int
+    open_credits: int = strawberry.field(description="Credits open at the end of the period.")
+    open_credits_base: Decimal = strawberry.field(description="What they owe, in MVR.")
 
     @strawberry.field
     def deposits_by_currency(self: selectors.Stats) -> list[CurrencyTotal]:

@@ -30,6 +30,6 @@ def staff_actor(user) -> Actor:
     return Actor(label=f"staff {user.get_username()}")
 
 
-def system_actor(name: str) -> Actor:
-    """The backend itself, e.g. the one-time import."""
-    return Actor(label=f"system {name}")
+def system_actor(name: str = "") -> Actor:
+    """The backend itself, e.g. the one-time import; plain "system" for the worker's own decisions."""
+    return Actor(label=f"system {name}".strip())

@@ -546,3 +546,6 @@ class ConfigChangeAdmin(ReadOnlyAdmin):
     @admin.display(description="When", ordering="changed_at")
     def changed(self, obj):
         return club_time(obj.changed_at)
+
+
+from ledger import admin_credits  # noqa: E402,F401  registers the seat request and credit admins

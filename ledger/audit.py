@@ -2,23 +2,29 @@
 
 Three sources are compared per player: the journal, the cached totals on the
 spin account, and the request tables themselves (approved deposits and
-withdrawals, spin rows). A difference means something changed a total without
-its journal entry, or the reverse.
+withdrawals, spin rows, open credits). A difference means something changed a
+total without its journal entry, or the reverse. Each credit's state is proved
+from its own entries too: opened once, and settled (by its deposit) or cleared
+exactly when its status says so.
 """
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from ledger.clubtime import club_zone
 from ledger.models import (
-    DailyTotal, Deposit, JournalEntry, JournalKind, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
+    CREDIT_KINDS, Credit, CreditStatus, DailyTotal, Deposit, JournalEntry, JournalKind, RequestStatus, RewardStatus,
+    Spin, SpinAccount, Withdrawal,
 )
 
 ZERO = Decimal("0")
 TOTALS = ("available_spins", "total_spins_used", "total_chips_won", "total_chips_approved",
-          "total_deposit_base", "total_withdrawn_base", "deposits_approved", "withdrawals_approved")
+          "total_deposit_base", "total_withdrawn_base", "deposits_approved", "withdrawals_approved",
+          "open_credits", "open_credits_base")
+OPENED = Q(kind=JournalKind.CREDIT_OPENED)
+CLOSED = Q(kind__in=[JournalKind.CREDIT_SETTLED, JournalKind.CREDIT_CLEARED])
 
 
 def _journal_totals() -> dict[int, dict]:
@@ -32,6 +38,8 @@ def _journal_totals() -> dict[int, dict]:
         total_withdrawn_base=Coalesce(Sum("amount_base", filter=Q(kind=JournalKind.WITHDRAWAL_APPROVED)), ZERO),
         deposits_approved=Count("id", filter=Q(kind=JournalKind.DEPOSIT_APPROVED)),
         withdrawals_approved=Count("id", filter=Q(kind=JournalKind.WITHDRAWAL_APPROVED)),
+        open_credits=Count("id", filter=OPENED) - Count("id", filter=CLOSED),
+        open_credits_base=Coalesce(Sum("amount_base", filter=Q(kind__in=CREDIT_KINDS)), ZERO),
     ).order_by()
     return {row.pop("player_id"): row for row in rows}
 
@@ -53,6 +61,9 @@ def _recorded_totals() -> dict[int, dict]:
             approved=Coalesce(Sum("chips", filter=Q(status=RewardStatus.APPROVED)), 0)).order_by():
         totals[row["player_id"]].update(spin_rows=row["used"], spin_chips_won=row["won"],
                                         spin_chips_approved=row["approved"])
+    for row in Credit.objects.filter(status=CreditStatus.OPEN).values("player_id").annotate(
+            base=Sum("amount"), n=Count("id")).order_by():
+        totals[row["player_id"]].update(open_credits=row["n"], open_credits_base=row["base"])
     return totals
 
 
@@ -111,10 +122,38 @@ def ledger_discrepancies() -> list[str]:
             ("total_spins_used", have.get("spin_rows", 0)),
             ("total_chips_won", have.get("spin_chips_won", 0)),
             ("total_chips_approved", have.get("spin_chips_approved", 0)),
+            ("open_credits", have.get("open_credits", 0)),
+            ("open_credits_base", have.get("open_credits_base") or ZERO),
         ]
         for source_index, (name, value) in enumerate(pairs):
             source = "spin account" if source_index < 6 else "request rows"
             if value != expected[name]:
                 problems.append(f"player {player_id}: {name} is {value} in the {source}, "
                                 f"journal says {expected[name]}")
-    return problems + daily_total_discrepancies()
+    return problems + _credit_discrepancies() + daily_total_discrepancies()
+
+
+def _credit_discrepancies() -> list[str]:
+    """Each credit's state, as its own journal entries prove it."""
+    journal = {row.pop("credit_id"): row for row in JournalEntry.objects.filter(kind__in=CREDIT_KINDS).values(
+        "credit_id").annotate(
+        opened=Count("id", filter=OPENED),
+        settled=Count("id", filter=Q(kind=JournalKind.CREDIT_SETTLED)),
+        cleared=Count("id", filter=Q(kind=JournalKind.CREDIT_CLEARED)),
+        owed=Coalesce(Sum("amount_base"), ZERO),
+        settled_by=Max("deposit_id"),
+    ).order_by()}
+    problems = []
+    if None in journal:
+        problems.append("credit journal entries that name no credit: %s" % journal.pop(None))
+    for credit in Credit.objects.values("id", "player_id", "status", "amount", "settlement_id").order_by("id"):
+        status = credit["status"]
+        expected = {"opened": 1, "settled": int(status == CreditStatus.SETTLED),
+                    "cleared": int(status == CreditStatus.CLEARED),
+                    "owed": credit["amount"] if status == CreditStatus.OPEN else ZERO,
+                    "settled_by": credit["settlement_id"]}
+        entries = journal.get(credit["id"], {"opened": 0, "settled": 0, "cleared": 0, "owed": ZERO, "settled_by": None})
+        if entries != expected:
+            problems.append(f"player {credit['player_id']}: credit {credit['id']} is {status}, "
+                            f"journal says {entries}, expected {expected}")
+    return problems

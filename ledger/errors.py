@@ -67,3 +67,7 @@ class AccountNameMismatch(LedgerError):
 
 class IdempotencyConflict(LedgerError):
     code = ErrorCode.IDEMPOTENCY_CONFLICT
+
+
+class CreditOpen(LedgerError):
+    code = ErrorCode.CREDIT_OPEN

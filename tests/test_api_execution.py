@@ -56,7 +56,12 @@ def execute(target, document: str, variables: dict | None = None) -> str:
 def ledger_with_everything(methods, admin):
     for index in range(6):
         telegram_id = 7_100_000_000 + index
-        services.user_upsert(telegram_id=telegram_id, username=f"p{index}", first_name="Ann" if index % 2 else None)
+        services.user_upsert(telegram_id=telegram_id, username=f"p{index}", first_name="Ann" if index % 2 else None,
+                             pppoker_id="12345")
+        if index == 0:  # a credit settled by its deposit
+            seat = services.seat_request_create(telegram_id=telegram_id, amount="700")
+            credit = services.seat_request_approve(seat_request_id=seat.pk, actor=admin).credit
+            approved_deposit(telegram_id, admin, amount="700", credit_id=credit.pk)
         approved_deposit(telegram_id, admin, amount="5000")
         if index % 3 == 0:
             services.deposit_reject(deposit_id=deposit_for(telegram_id, method="USDT", amount="30").pk,
@@ -67,10 +72,15 @@ def ledger_with_everything(methods, admin):
         if index % 2:
             services.withdrawal_approve(withdrawal_id=withdrawal.pk, actor=admin)
         services.spins_process(telegram_id=telegram_id, count=10)
+        if index in (2, 4):  # an open credit, a pending seat request
+            seat = services.seat_request_create(telegram_id=telegram_id, amount="300")
+            if index == 2:
+                services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
     return {"telegramId": 7_100_000_001}
 
 
-BY_ID = {"deposit": "deposits", "withdrawal": "withdrawals", "spin": "spinHistory"}
+BY_ID = {"deposit": "deposits", "withdrawal": "withdrawals", "spin": "spinHistory",
+         "seatRequest": "pendingSeatRequests"}
 
 
 def read_documents(telegram_id: int) -> dict[str, str]:

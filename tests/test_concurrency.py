@@ -9,7 +9,10 @@ from django.db import close_old_connections, connection
 from ledger import services
 from ledger.audit import ledger_discrepancies
 from ledger.errors import LedgerError
-from ledger.models import Deposit, IdempotencyRecord, JournalEntry, JournalKind, RequestStatus, Spin, SpinAccount
+from ledger.models import (
+    Credit, CreditStatus, Deposit, Event, IdempotencyRecord, JournalEntry, JournalKind, RequestStatus, SeatRequest,
+    Spin, SpinAccount,
+)
 from tests.conftest import ADMIN_ID, PLAYER_ID, deposit_for, seed_payment_methods
 
 pytestmark = pytest.mark.postgres
@@ -149,3 +152,161 @@ def test_the_daily_report_from_several_workers_at_once_is_written_and_told_once(
     assert outcomes == Counter({"ok": 8})
     assert DailyReport.objects.count() == 1
     assert Event.objects.filter(kind="report.daily").count() == 1
+
+
+# --- seat on credit ---------------------------------------------------------------------------------
+
+def backdate(model, seconds: float, **filters) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    model.objects.filter(**filters).update(created_at=timezone.now() - timedelta(seconds=seconds))
+
+
+def test_50_concurrent_seat_requests_of_one_player_leave_one_pending(setup_player):
+    outcomes = race(50, lambda i: services.seat_request_create(telegram_id=PLAYER_ID, amount=str(100 + i)))
+    assert outcomes == Counter({"ok": 1, "DUPLICATE_PENDING": 49})
+    assert SeatRequest.objects.filter(status=RequestStatus.PENDING).count() == 1
+    assert Event.objects.filter(kind="seat.created").count() == 1
+
+
+def test_50_concurrent_approvals_open_one_credit(setup_player):
+    admin = setup_player
+    seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="1000")
+    outcomes = race(50, lambda _: services.seat_request_approve(seat_request_id=seat.pk, actor=admin))
+    assert outcomes == Counter({"ok": 1, "ALREADY_DECIDED": 49})
+    assert Credit.objects.count() == 1
+    assert JournalEntry.objects.filter(kind=JournalKind.CREDIT_OPENED).count() == 1
+    assert ledger_discrepancies() == []
+
+
+def test_seat_requests_racing_an_approval_never_sit_beside_an_open_credit(setup_player):
+    admin = setup_player
+    seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="1000")
+
+    def ask_or_approve(index):
+        if index == 0:
+            services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
+        else:
+            services.seat_request_create(telegram_id=PLAYER_ID, amount="200")
+
+    outcomes = race(40, ask_or_approve)
+    assert outcomes["ok"] == 1 and set(outcomes) <= {"ok", "DUPLICATE_PENDING", "CREDIT_OPEN"}
+    assert not SeatRequest.objects.filter(status=RequestStatus.PENDING).exists()
+
+
+def test_an_approval_racing_the_expiry_has_exactly_one_outcome(setup_player, settings):
+    admin = setup_player
+    outcomes = Counter()
+    for _ in range(10):
+        seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="500")
+        backdate(SeatRequest, settings.SEAT_REQUEST_TIMEOUT_S + 1, pk=seat.pk)
+
+        def approve_or_expire(index, seat=seat):
+            if index % 2:
+                services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
+            else:
+                services.seat_requests_expire()
+
+        race(20, approve_or_expire, workers=20)
+        seat.refresh_from_db()
+        approved = Event.objects.filter(kind="seat.approved", payload__seat_request_id=seat.pk).count()
+        expired = Event.objects.filter(kind="seat.expired", payload__seat_request_id=seat.pk).count()
+        assert (approved, expired) == ((1, 0) if seat.status == RequestStatus.APPROVED else (0, 1))
+        assert Credit.objects.filter(seat_request=seat).exists() == (seat.status == RequestStatus.APPROVED)
+        outcomes[seat.status] += 1
+        credit = Credit.objects.filter(seat_request=seat).first()
+        if credit:  # free the player for the next round
+            services.credit_clear(credit_id=credit.pk, actor=admin, reason="next round")
+    assert sum(outcomes.values()) == 10
+    assert ledger_discrepancies() == []
+
+
+def test_the_settling_deposit_approved_twice_at_once_settles_once(setup_player):
+    admin = setup_player
+    seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="1000")
+    credit = services.seat_request_approve(seat_request_id=seat.pk, actor=admin).credit
+    deposit = deposit_for(PLAYER_ID, amount="1000", credit_id=credit.pk)
+    outcomes = race(50, lambda _: services.deposit_approve(deposit_id=deposit.pk, actor=admin))
+    assert outcomes == Counter({"ok": 1, "ALREADY_DECIDED": 49})
+    credit.refresh_from_db()
+    assert (credit.status, credit.settlement_id) == (CreditStatus.SETTLED, deposit.pk)
+    assert JournalEntry.objects.filter(kind=JournalKind.CREDIT_SETTLED).count() == 1
+    assert Event.objects.filter(kind="credit.settled").count() == 1
+    assert ledger_discrepancies() == []
+
+
+def test_a_settlement_racing_a_clear_closes_the_credit_once(setup_player):
+    admin = setup_player
+    seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="1000")
+    credit = services.seat_request_approve(seat_request_id=seat.pk, actor=admin).credit
+    deposit = deposit_for(PLAYER_ID, amount="1000", credit_id=credit.pk)
+
+    def settle_or_clear(index):
+        if index % 2:
+            services.deposit_approve(deposit_id=deposit.pk, actor=admin)
+        else:
+            services.credit_clear(credit_id=credit.pk, actor=admin, reason="paid in cash")
+
+    race(20, settle_or_clear, workers=20)
+    credit.refresh_from_db()
+    assert credit.status in (CreditStatus.SETTLED, CreditStatus.CLEARED)
+    assert JournalEntry.objects.filter(credit=credit).exclude(kind=JournalKind.CREDIT_OPENED).count() == 1
+    assert ledger_discrepancies() == []
+
+
+@pytest.fixture
+def many_players(setup_player):
+    tids = [PLAYER_ID + 1 + index for index in range(12)]
+    for tid in tids:
+        services.user_upsert(telegram_id=tid, username=f"p{tid}", pppoker_id="12345")
+    return tids
+
+
+def test_expiry_and_reminders_from_two_workers_happen_once_each(setup_player, many_players, settings):
+    from jobs.tasks import due_jobs_tick
+
+    admin = setup_player
+    credited, waiting = many_players[:6], many_players[6:]
+    for tid in credited:
+        seat = services.seat_request_create(telegram_id=tid, amount="700")
+        services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
+    for tid in waiting:
+        services.seat_request_create(telegram_id=tid, amount="300")
+    backdate(SeatRequest, settings.SEAT_REQUEST_TIMEOUT_S + 1, status=RequestStatus.PENDING)
+    for reminder in (1, 2):
+        backdate(Credit, settings.SEAT_REMINDER_S * reminder + 1)
+        # Two workers, each running the tick over and over, all at once.
+        assert race(40, lambda _: due_jobs_tick.call_local(), workers=2) == Counter({"ok": 40})
+        sent = Counter(Event.objects.filter(kind="credit.reminder").values_list("payload__credit_id",
+                                                                                 "payload__reminder"))
+        assert len(sent) == 6 * reminder and set(sent.values()) == {1}
+    assert Counter(Credit.objects.values_list("reminders_sent", flat=True)) == Counter({2: 6})
+    assert Event.objects.filter(kind="seat.expired").count() == 6
+    assert SeatRequest.objects.filter(status=RequestStatus.REJECTED, decided_by="system").count() == 6
+
+
+def test_no_payout_is_approved_after_a_credit_opened_however_the_two_race(setup_player):
+    admin = setup_player
+    for _ in range(5):
+        deposit = deposit_for(PLAYER_ID, amount="1000")
+        services.deposit_approve(deposit_id=deposit.pk, actor=admin)
+        withdrawal = services.withdrawal_create(telegram_id=PLAYER_ID, amount="300", method="BML",
+                                                account_number="7730001", pppoker_id="12345")
+        seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="500")
+
+        def approve_one(index, seat=seat, withdrawal=withdrawal):
+            if index % 2:
+                services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
+            else:
+                services.withdrawal_approve(withdrawal_id=withdrawal.pk, actor=admin)
+
+        outcomes = race(10, approve_one, workers=10)
+        assert set(outcomes) <= {"ok", "ALREADY_DECIDED", "CREDIT_OPEN"}
+        opened = JournalEntry.objects.get(kind=JournalKind.CREDIT_OPENED, credit__seat_request=seat)
+        paid = JournalEntry.objects.filter(kind=JournalKind.WITHDRAWAL_APPROVED, withdrawal=withdrawal).first()
+        assert paid is None or paid.pk < opened.pk
+        if paid is None:
+            services.withdrawal_reject(withdrawal_id=withdrawal.pk, actor=admin, reason="credit open")
+        services.credit_clear(credit_id=opened.credit_id, actor=admin, reason="next round")
+    assert ledger_discrepancies() == []

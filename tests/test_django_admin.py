@@ -176,3 +176,12 @@ def test_a_bad_corrected_amount_or_no_login_decides_nothing(staff_client, player
     response = staff_client.post(f"/admin/ledger/deposit/{deposit.pk}/approve/", {"amount": "500"})
     assert response.status_code == 302 and response.url.startswith("/admin/login/")
     assert Deposit.objects.get(pk=deposit.pk).status == RequestStatus.PENDING
+
+
+def test_seat_requests_and_credits_are_listed_read_only(staff_client, player, admin):
+    seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="900")
+    services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
+    for page in ("/admin/ledger/seatrequest/", "/admin/ledger/credit/"):
+        response = staff_client.get(page)
+        assert response.status_code == 200 and b"900.00" in response.content
+    assert staff_client.get("/admin/ledger/credit/add/").status_code == 403

@@ -4,22 +4,25 @@ After every step the database, the journal and the model must agree. The
 number of sequences comes from the Hypothesis profile (CI runs 1,000).
 """
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from ledger import services
+from ledger import selectors, services
 from ledger.actors import Actor
 from ledger.audit import ledger_discrepancies
 from ledger.errors import LedgerError
-from ledger.models import Deposit, SpinAccount
+from ledger.models import Credit, CreditStatus, Deposit, SeatRequest, SpinAccount
 from ledger.rules import spins_for_amount
 from tests.conftest import seed_payment_methods
 
 PLAYERS = (5_000_000_001, 5_000_000_002, 3)
+WITH_PPPOKER_ID = PLAYERS[:2]  # the third cannot ask for a seat
 RATES = {"BML": Decimal("1"), "USDT": Decimal("15.40")}
 ADMIN = Actor(label="model admin", telegram_id=1)
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("3000"), places=2)
@@ -34,7 +37,12 @@ class ModelPlayer:
     deposited: Decimal = Decimal("0")
     withdrawn: Decimal = Decimal("0")
     account_name: str = ""
-    pending_deposit: tuple | None = None  # (id, amount, method, account name)
+    pending_deposit: tuple | None = None  # (id, amount, method, account name, credit id or None)
+    pending_seat: tuple | None = None  # (id, amount)
+    last_seat: tuple | None = None  # (id, idempotency key, amount) of the last one made
+    open_credit: int | None = None  # its id
+    owed: Decimal = Decimal("0")
+    closed_credits: list = field(default_factory=list)
     pending_withdrawal: tuple | None = None  # (id, amount_base)
     pending_rewards: dict = field(default_factory=dict)  # spin id -> chips
     decided: list = field(default_factory=list)  # ("deposit"|"withdrawal"|"spin", id)
@@ -48,8 +56,11 @@ class LedgerMachine(RuleBasedStateMachine):
         self.atomic.__enter__()
         seed_payment_methods()
         self.players = {tid: ModelPlayer() for tid in PLAYERS}
+        self.credits = {}  # credit id -> (amount, reminders sent)
+        self.seats = []  # ids, in the order they were made
         for tid in PLAYERS:
-            services.user_upsert(telegram_id=tid, username=f"p{tid}")
+            services.user_upsert(telegram_id=tid, username=f"p{tid}",
+                                 pppoker_id="12345" if tid in WITH_PPPOKER_ID else None)
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -61,23 +72,29 @@ class LedgerMachine(RuleBasedStateMachine):
         assert error.value.code == code, error.value.message
 
     @rule(tid=st.sampled_from(PLAYERS), amount=amounts, method=st.sampled_from(sorted(RATES)),
-          name=st.sampled_from(["Ali Ahmed", "Sara Z"]))
-    def create_deposit(self, tid, amount, method, name):
+          name=st.sampled_from(["Ali Ahmed", "Sara Z"]), credit=st.sampled_from(["none", "open", "closed"]))
+    def create_deposit(self, tid, amount, method, name, credit):
         player = self.players[tid]
+        credit_id = {"none": None, "open": player.open_credit,
+                     "closed": player.closed_credits[-1] if player.closed_credits else None}[credit]
         kwargs = dict(telegram_id=tid, amount=amount, method=method, account_name=name, proof="slip",
-                      pppoker_id="12345")
+                      pppoker_id="12345", credit_id=credit_id)
+        if credit == "closed" and credit_id is not None:
+            return self.refused("INVALID", services.deposit_create, **kwargs)
         if player.pending_deposit:
             return self.refused("DUPLICATE_PENDING", services.deposit_create, **kwargs)
         deposit = services.deposit_create(**kwargs)
-        player.pending_deposit = (deposit.pk, amount, method, name)
+        player.pending_deposit = (deposit.pk, amount, method, name, credit_id)
 
     @precondition(lambda self: any(p.pending_deposit for p in self.players.values()))
     @rule(data=st.data(), correct=st.none() | amounts)
     def approve_deposit(self, data, correct):
         tid = data.draw(st.sampled_from([t for t, p in self.players.items() if p.pending_deposit]))
         player = self.players[tid]
-        deposit_id, amount, method, name = player.pending_deposit
+        deposit_id, amount, method, name, credit_id = player.pending_deposit
         services.deposit_approve(deposit_id=deposit_id, actor=ADMIN, amount=correct)
+        if credit_id is not None and credit_id == player.open_credit:  # not cleared meanwhile
+            self.close_credit(player)
         base = ((correct or amount) * RATES[method]).quantize(Decimal("0.01"))
         player.spins += spins_for_amount(base)
         player.deposited += base
@@ -103,6 +120,8 @@ class LedgerMachine(RuleBasedStateMachine):
             return self.refused("BELOW_MINIMUM", services.withdrawal_create, **kwargs)
         if not player.account_name:
             return self.refused("ACCOUNT_NAME_MISMATCH", services.withdrawal_create, **kwargs)
+        if player.open_credit:
+            return self.refused("CREDIT_OPEN", services.withdrawal_create, **kwargs)
         if player.pending_withdrawal:
             return self.refused("DUPLICATE_PENDING", services.withdrawal_create, **kwargs)
         withdrawal = services.withdrawal_create(**kwargs)
@@ -115,6 +134,8 @@ class LedgerMachine(RuleBasedStateMachine):
         tid = data.draw(st.sampled_from([t for t, p in self.players.items() if p.pending_withdrawal]))
         player = self.players[tid]
         withdrawal_id, base = player.pending_withdrawal
+        if approve and player.open_credit:  # a seat approved since the request: no payout while it is owed
+            return self.refused("CREDIT_OPEN", services.withdrawal_approve, withdrawal_id=withdrawal_id, actor=ADMIN)
         if approve:
             services.withdrawal_approve(withdrawal_id=withdrawal_id, actor=ADMIN)
             player.withdrawn += base
@@ -122,6 +143,76 @@ class LedgerMachine(RuleBasedStateMachine):
             services.withdrawal_reject(withdrawal_id=withdrawal_id, actor=ADMIN, reason="x")
         player.pending_withdrawal = None
         player.decided.append(("withdrawal", withdrawal_id))
+
+    # --- seats and credits ---
+
+    def close_credit(self, player: ModelPlayer) -> None:
+        player.owed -= self.credits[player.open_credit][0]
+        player.closed_credits.append(player.open_credit)
+        player.decided.append(("credit", player.open_credit))
+        player.open_credit = None
+
+    @rule(tid=st.sampled_from(PLAYERS), amount=amounts, how=st.sampled_from(["new", "retry", "other input"]))
+    def create_seat(self, tid, amount, how):
+        player = self.players[tid]
+        if how != "new" and player.last_seat:  # the same key again: the first result, or a conflict
+            seat_id, key, first_amount = player.last_seat
+            kwargs = dict(telegram_id=tid, amount=first_amount if how == "retry" else amount, idempotency_key=key)
+            if kwargs["amount"] != first_amount:
+                return self.refused("IDEMPOTENCY_CONFLICT", services.seat_request_create, **kwargs)
+            assert services.seat_request_create(**kwargs).pk == seat_id
+            return None
+        kwargs = dict(telegram_id=tid, amount=amount, idempotency_key=f"seat-{len(self.seats)}")
+        if tid not in WITH_PPPOKER_ID:
+            return self.refused("INVALID", services.seat_request_create, **kwargs)
+        if player.open_credit:
+            return self.refused("CREDIT_OPEN", services.seat_request_create, **kwargs)
+        if player.pending_seat:
+            return self.refused("DUPLICATE_PENDING", services.seat_request_create, **kwargs)
+        seat = services.seat_request_create(**kwargs)
+        self.seats.append(seat.pk)
+        player.pending_seat = (seat.pk, amount)
+        player.last_seat = (seat.pk, kwargs["idempotency_key"], amount)
+
+    @precondition(lambda self: any(p.pending_seat for p in self.players.values()))
+    @rule(data=st.data(), approve=st.booleans())
+    def decide_seat(self, data, approve):
+        tid = data.draw(st.sampled_from([t for t, p in self.players.items() if p.pending_seat]))
+        player = self.players[tid]
+        seat_id, amount = player.pending_seat
+        if approve:
+            credit = services.seat_request_approve(seat_request_id=seat_id, actor=ADMIN).credit
+            self.credits[credit.pk] = (amount, 0)
+            player.open_credit = credit.pk
+            player.owed += amount
+        else:
+            services.seat_request_reject(seat_request_id=seat_id, actor=ADMIN, reason="no seat")
+        player.pending_seat = None
+        player.decided.append(("seat", seat_id))
+
+    @rule()
+    def time_passes(self):
+        """Long enough that every pending seat expires and every open credit is due its next reminder."""
+        later = timezone.now() + timedelta(days=1)
+        expired = services.seat_requests_expire(now=later)
+        assert {seat.pk for seat in expired} == {p.pending_seat[0] for p in self.players.values() if p.pending_seat}
+        for player in self.players.values():
+            if player.pending_seat:
+                player.decided.append(("seat", player.pending_seat[0]))
+                player.pending_seat = None
+        reminded = services.credit_reminders_due(now=later)
+        due = {p.open_credit for p in self.players.values() if p.open_credit and self.credits[p.open_credit][1] < 2}
+        assert {credit.pk for credit in reminded} == due
+        for credit_id in due:
+            amount, sent = self.credits[credit_id]
+            self.credits[credit_id] = (amount, sent + 1)
+
+    @precondition(lambda self: any(p.open_credit for p in self.players.values()))
+    @rule(data=st.data())
+    def clear_credit(self, data):
+        tid = data.draw(st.sampled_from([t for t, p in self.players.items() if p.open_credit]))
+        services.credit_clear(credit_id=self.players[tid].open_credit, actor=ADMIN, reason="paid in cash")
+        self.close_credit(self.players[tid])
 
     @rule(tid=st.sampled_from(PLAYERS), spins=st.integers(min_value=1, max_value=30))
     def grant(self, tid, spins):
@@ -180,7 +271,9 @@ class LedgerMachine(RuleBasedStateMachine):
         kind, pk = decided[pick % len(decided)]
         call = {"deposit": lambda: services.deposit_approve(deposit_id=pk, actor=ADMIN),
                 "withdrawal": lambda: services.withdrawal_reject(withdrawal_id=pk, actor=ADMIN, reason="x"),
-                "spin": lambda: services.spin_reward_approve(spin_id=pk, actor=ADMIN)}[kind]
+                "spin": lambda: services.spin_reward_approve(spin_id=pk, actor=ADMIN),
+                "seat": lambda: services.seat_request_approve(seat_request_id=pk, actor=ADMIN),
+                "credit": lambda: services.credit_clear(credit_id=pk, actor=ADMIN, reason="x")}[kind]
         with pytest.raises(LedgerError) as error:
             call()
         assert error.value.code == "ALREADY_DECIDED"
@@ -198,6 +291,18 @@ class LedgerMachine(RuleBasedStateMachine):
         assert Deposit.objects.filter(status="PENDING").count() == sum(
             1 for p in self.players.values() if p.pending_deposit)
 
+    @invariant()
+    def seats_credits_and_what_is_owed_agree(self):
+        assert set(SeatRequest.objects.filter(status="PENDING").values_list("id", flat=True)) == {
+            p.pending_seat[0] for p in self.players.values() if p.pending_seat}
+        open_credits = {p.open_credit for p in self.players.values() if p.open_credit}
+        assert {pk: (amount, sent, status == CreditStatus.OPEN) for pk, amount, sent, status in Credit.objects
+                .values_list("pk", "amount", "reminders_sent", "status")} == {
+            pk: (amount, sent, pk in open_credits) for pk, (amount, sent) in self.credits.items()}
+        owed = [p.owed for p in self.players.values() if p.open_credit]
+        totals = selectors.stats()
+        assert (totals.open_credits, totals.open_credits_base) == (len(owed), sum(owed, Decimal("0.00")))
+        assert all(p.owed == (self.credits[p.open_credit][0] if p.open_credit else 0) for p in self.players.values())
 
 
 @pytest.mark.slow

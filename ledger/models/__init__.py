@@ -9,7 +9,8 @@ change could clear.
 """
 from ledger.models.base import MAX_BIGINT, RequestStatus, RewardStatus
 from ledger.models.config import ConfigChange
-from ledger.models.journal import JournalEntry, JournalKind
+from ledger.models.credits import Credit, CreditStatus, SeatRequest
+from ledger.models.journal import CREDIT_KINDS, JournalEntry, JournalKind
 from ledger.models.outbox import Event, IdempotencyRecord
 from ledger.models.payments import PaymentMethod
 from ledger.models.players import Admin, Language, Player
@@ -18,7 +19,7 @@ from ledger.models.rollups import DailyReport, DailyTotal
 from ledger.models.spins import Spin, SpinAccount
 
 __all__ = [
-    "MAX_BIGINT", "Admin", "ConfigChange", "DailyReport", "DailyTotal", "Deposit", "Event", "IdempotencyRecord",
-    "JournalEntry", "JournalKind", "Language", "MoneyRequest",
-    "PaymentMethod", "Player", "RequestStatus", "RewardStatus", "Spin", "SpinAccount", "Withdrawal",
+    "CREDIT_KINDS", "MAX_BIGINT", "Admin", "ConfigChange", "Credit", "CreditStatus", "DailyReport", "DailyTotal",
+    "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "Language", "MoneyRequest",
+    "PaymentMethod", "Player", "RequestStatus", "RewardStatus", "SeatRequest", "Spin", "SpinAccount", "Withdrawal",
 ]

@@ -2,6 +2,7 @@
 from django.db import models
 from django.db.models import Q
 
+from ledger.models.credits import Credit
 from ledger.models.players import Player
 from ledger.models.requests import Deposit, Withdrawal
 from ledger.models.spins import Spin
@@ -15,6 +16,13 @@ class JournalKind(models.TextChoices):
     SPIN_USED = "spin.used"
     REWARD_APPROVED = "reward.approved"
     REWARD_REJECTED = "reward.rejected"
+    CREDIT_OPENED = "credit.opened"
+    CREDIT_SETTLED = "credit.settled"
+    CREDIT_CLEARED = "credit.cleared"
+
+
+# What a player owes moves only by these; their amount_base sums to the open credits.
+CREDIT_KINDS = (JournalKind.CREDIT_OPENED, JournalKind.CREDIT_SETTLED, JournalKind.CREDIT_CLEARED)
 
 
 class JournalEntry(models.Model):
@@ -22,8 +30,9 @@ class JournalEntry(models.Model):
 
     Signed deltas: `spins` adds to the available spins, `chips` to the chips
     won (SPIN_USED, REWARD_REJECTED) or approved (REWARD_APPROVED), and
-    `amount_base` to the deposited or withdrawn total, by kind. On PostgreSQL a
-    trigger refuses UPDATE and DELETE on this table.
+    `amount_base` to the deposited or withdrawn total, or for the credit kinds to
+    what the player owes (+ when opened, - when settled or cleared), by kind. On
+    PostgreSQL a trigger refuses UPDATE and DELETE on this table.
     """
 
     kind = models.CharField(max_length=24, choices=JournalKind.choices)
@@ -34,6 +43,7 @@ class JournalEntry(models.Model):
     deposit = models.ForeignKey(Deposit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     withdrawal = models.ForeignKey(Withdrawal, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     spin = models.ForeignKey(Spin, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    credit = models.ForeignKey(Credit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor = models.CharField(max_length=128, blank=True, default="")
     note = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

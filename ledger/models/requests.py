@@ -1,4 +1,5 @@
-"""Money requests: deposits and withdrawals, each decided by an admin exactly once."""
+"""Players' requests, each decided by an admin exactly once: deposits and withdrawals (money), and the shape
+they share with seat requests."""
 from django.db import models
 from django.db.models import Q
 
@@ -7,22 +8,17 @@ from ledger.models.payments import PaymentMethod
 from ledger.models.players import Player
 
 
-class MoneyRequest(models.Model):
-    """What deposits and withdrawals share: a player's request an admin decides once."""
+class PlayerRequest(models.Model):
+    """What every request of a player shares: an amount an admin decides on once (PENDING -> decided)."""
 
     player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="%(class)ss")
-    method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=8)
-    account_name = models.CharField(max_length=128)
     pppoker_id = models.CharField(max_length=32)
     status = models.CharField(max_length=8, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.CharField(max_length=128, blank=True, default="")
     rejection_reason = models.CharField(max_length=500, blank=True, default="")
-    # The legacy sheet's request id (DEP2025…, WDW…): not unique, kept for reference only.
-    legacy_ref = models.CharField(max_length=32, blank=True, default="", db_index=True)
     version = models.PositiveBigIntegerField(default=1)
 
     class Meta:
@@ -40,6 +36,19 @@ class MoneyRequest(models.Model):
             models.Index(fields=["player", "-created_at"], name="%(class)s_player_created"),
         ]
 
+
+class MoneyRequest(PlayerRequest):
+    """What deposits and withdrawals share: money in a payment method's currency."""
+
+    method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=8)
+    account_name = models.CharField(max_length=128)
+    # The legacy sheet's request id (DEP2025…, WDW…): not unique, kept for reference only.
+    legacy_ref = models.CharField(max_length=32, blank=True, default="", db_index=True)
+
+    class Meta(PlayerRequest.Meta):
+        abstract = True
+
     def __str__(self) -> str:
         return f"{self._meta.verbose_name.title()} #{self.pk} {self.amount} {self.currency} ({self.status})"
 
@@ -50,6 +59,9 @@ class Deposit(MoneyRequest):
     amount_base = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     proof = models.CharField(max_length=256)  # Telegram file id of the slip, or a USDT TXID
     spins_granted = models.PositiveIntegerField(default=0)
+    # The credit this deposit pays; approving it settles that credit if it is still open.
+    credit = models.ForeignKey("ledger.Credit", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="settling_deposits")
 
     class Meta(MoneyRequest.Meta):
         constraints = [

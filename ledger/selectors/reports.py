@@ -16,6 +16,7 @@ from django.utils import timezone
 from ledger.clubtime import Period, club_midnight, club_today, period_start
 from ledger.errors import Invalid
 from ledger.models import DailyTotal, JournalEntry, JournalKind
+from ledger.selectors.credits import open_credits_now
 from ledger.validators import CENT, clean_moment
 
 ZERO = Decimal("0.00")
@@ -40,7 +41,7 @@ class Report:
     spin_chips_approved: int = 0
     bonuses_base: Decimal = ZERO
     cashback_base: Decimal = ZERO
-    open_credits: int = 0
+    open_credits: int = 0  # now, whatever the period: credits are a balance, not a flow
     open_credits_base: Decimal = ZERO
 
     @property
@@ -145,8 +146,10 @@ class _Figures:
                                 amount=Decimal(values[f"{prefix}_amount"]).quantize(CENT),
                                 amount_base=Decimal(values[f"{prefix}_base"]).quantize(CENT))
                     for method, values in sorted(self.by_method.items()) if values[prefix]]
+        open_credits, open_credits_base = open_credits_now()
         return Report(period=period, start=start, end=end, deposits=totals("deposits"),
-                      withdrawals=totals("withdrawals"), spin_chips_approved=int(self.chips_approved))
+                      withdrawals=totals("withdrawals"), spin_chips_approved=int(self.chips_approved),
+                      open_credits=open_credits, open_credits_base=open_credits_base)
 
 
 def report_figures(report: Report) -> dict:

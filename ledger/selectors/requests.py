@@ -2,6 +2,7 @@
 from django.db.models import QuerySet
 
 from ledger.models import Deposit, RequestStatus, Withdrawal
+from ledger.selectors.common import newest_first
 
 
 def deposit_list(*, status: str | None = None, telegram_id: int | None = None) -> QuerySet[Deposit]:
@@ -21,9 +22,4 @@ def withdrawals_pending() -> QuerySet[Withdrawal]:
 
 
 def _requests(model, *, status: str | None, telegram_id: int | None) -> QuerySet:
-    requests = model.objects.select_related("player__spin_account", "method").order_by("-created_at", "-id")
-    if status:
-        requests = requests.filter(status=status)
-    if telegram_id is not None:
-        requests = requests.filter(player__telegram_id=telegram_id)
-    return requests
+    return newest_first(model.objects.select_related("method"), status=status, telegram_id=telegram_id)

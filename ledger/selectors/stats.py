@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from ledger.models import JournalEntry, JournalKind
+from ledger.models import CREDIT_KINDS, JournalEntry, JournalKind
 from ledger.validators import clean_moment
 
 
@@ -24,6 +24,8 @@ class Stats:
     chips_approved: int
     deposits_by_currency: dict[str, Decimal]
     withdrawals_by_currency: dict[str, Decimal]
+    open_credits: int  # at the end of the period (now when open)
+    open_credits_base: Decimal
 
 
 def stats(*, start: datetime | None = None, end: datetime | None = None) -> Stats:
@@ -51,6 +53,7 @@ def stats(*, start: datetime | None = None, end: datetime | None = None) -> Stat
         rows = (entries.filter(kind=kind).values(f"{field}__currency")
                 .annotate(total=Sum(f"{field}__amount")).order_by(f"{field}__currency"))
         by_currency[field] = {row[f"{field}__currency"]: row["total"].quantize(cents) for row in rows}
+    owed = _credits_open_at(end)
     return Stats(
         start=start,
         end=end,
@@ -63,4 +66,18 @@ def stats(*, start: datetime | None = None, end: datetime | None = None) -> Stat
         chips_approved=totals["chips_approved"],
         deposits_by_currency=by_currency["deposit"],
         withdrawals_by_currency=by_currency["withdrawal"],
+        open_credits=owed["opened"] - owed["closed"],
+        open_credits_base=owed["base"].quantize(cents),
+    )
+
+
+def _credits_open_at(end: datetime | None) -> dict:
+    """Credits are a balance, not a flow: what was opened and not yet closed before `end`, from the journal."""
+    entries = JournalEntry.objects.filter(kind__in=CREDIT_KINDS)
+    if end:
+        entries = entries.filter(created_at__lt=end)
+    return entries.aggregate(
+        opened=Count("id", filter=Q(kind=JournalKind.CREDIT_OPENED)),
+        closed=Count("id", filter=~Q(kind=JournalKind.CREDIT_OPENED)),
+        base=Coalesce(Sum("amount_base"), Decimal("0")),
     )

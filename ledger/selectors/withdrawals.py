@@ -7,6 +7,7 @@ from django.conf import settings
 
 from ledger.errors import AccountNameMismatch, BelowMinimum, DuplicatePending, ErrorCode, LedgerError
 from ledger.models import Player, RequestStatus, Withdrawal
+from ledger.selectors.credits import credit_open_refusal
 
 DUPLICATE = "You already have a pending withdrawal; wait for it to be decided."
 
@@ -19,6 +20,9 @@ def withdrawal_refusal(*, player: Player, amount_base: Decimal | None = None) ->
     if not player.account_name:
         return AccountNameMismatch(
             "Withdrawals are paid only to the name of your first approved deposit, and you have none yet.")
+    credit_open = credit_open_refusal(player_id=player.pk)
+    if credit_open is not None:
+        return credit_open
     if Withdrawal.objects.filter(player=player, status=RequestStatus.PENDING).exists():
         return DuplicatePending(DUPLICATE)
     return None

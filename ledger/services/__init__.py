@@ -6,6 +6,10 @@ change is never recorded without its trail or the reverse. Callers import from t
 the modules are how the code is kept, not a second API.
 """
 from ledger.services.config import admin_add, admin_remove, payment_method_update
+from ledger.services.credits import (
+    credit_clear, credit_reminders_due, seat_request_approve, seat_request_create, seat_request_reject,
+    seat_requests_expire,
+)
 from ledger.services.deposits import deposit_approve, deposit_create, deposit_reject
 from ledger.services.players import payout_name_set_once, user_language_set, user_upsert
 from ledger.services.reports import daily_report_make
@@ -16,9 +20,10 @@ from ledger.services.spins import (
 from ledger.services.withdrawals import withdrawal_approve, withdrawal_create, withdrawal_reject
 
 __all__ = [
-    "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "admin_add", "admin_remove", "daily_report_make",
-    "deposit_approve", "deposit_create", "deposit_reject", "draw_prize", "payment_method_update",
-    "payout_name_set_once", "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all", "spins_grant",
-    "spins_process", "user_language_set", "user_upsert", "withdrawal_approve", "withdrawal_create",
-    "withdrawal_reject",
+    "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "admin_add", "admin_remove", "credit_clear",
+    "credit_reminders_due", "daily_report_make", "deposit_approve", "deposit_create", "deposit_reject", "draw_prize",
+    "payment_method_update", "payout_name_set_once", "seat_request_approve", "seat_request_create",
+    "seat_request_reject", "seat_requests_expire", "spin_reward_approve", "spin_reward_reject",
+    "spin_rewards_approve_all", "spins_grant", "spins_process", "user_language_set", "user_upsert",
+    "withdrawal_approve", "withdrawal_create", "withdrawal_reject",
 ]

@@ -1,7 +1,7 @@
 """What every service does the same way: find and lock what it decides on, decide, announce.
 
-Locks are always taken in the order request -> spin account -> spin rows, so two services never
-wait on each other in a cycle.
+Locks are always taken in the order request -> credit -> spin account -> spin rows, so two services
+never wait on each other in a cycle.
 """
 from typing import Any
 

@@ -11,6 +11,7 @@ from ledger.services import journal
 from ledger.services.common import (
     active_method, decide, emit, ensure_pending, locked, locked_account, money_request_reject, player_for,
 )
+from ledger.services.credits import credit_settle_by, credit_to_settle
 from ledger.services.idempotency import idempotent
 from ledger.services.players import payout_name_set_once
 from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_text
@@ -19,20 +20,24 @@ DUPLICATE = "You already have a pending deposit; wait for it to be decided."
 
 
 def deposit_create(*, telegram_id: int, amount: Any, method: str, account_name: str, proof: str,
-                   pppoker_id: str, idempotency_key: str | None = None) -> Deposit:
+                   pppoker_id: str, credit_id: Any = None, idempotency_key: str | None = None) -> Deposit:
+    """A player's payment; naming `credit_id` (their own open credit) makes it settle that credit."""
     request = {"telegram_id": telegram_id, "amount": str(amount), "method": method,
                "account_name": account_name, "proof": proof, "pppoker_id": pppoker_id}
+    if credit_id is not None:  # absent from the fingerprint when not given, so older keys still match
+        request["credit_id"] = str(credit_id)
     with transaction.atomic():
         return idempotent(
             operation="deposit_create", key=idempotency_key, request=request,
             run=lambda: _deposit_create(telegram_id=telegram_id, amount=amount, method=method,
-                                        account_name=account_name, proof=proof, pppoker_id=pppoker_id),
+                                        account_name=account_name, proof=proof, pppoker_id=pppoker_id,
+                                        credit_id=credit_id),
             dump=lambda deposit: {"id": deposit.pk},
             load=lambda result: Deposit.objects.select_related("player", "method").get(pk=result["id"]),
         )
 
 
-def _deposit_create(*, telegram_id, amount, method, account_name, proof, pppoker_id) -> Deposit:
+def _deposit_create(*, telegram_id, amount, method, account_name, proof, pppoker_id, credit_id) -> Deposit:
     player = player_for(telegram_id)
     payment_method = active_method(method)
     deposit = Deposit(
@@ -43,6 +48,7 @@ def _deposit_create(*, telegram_id, amount, method, account_name, proof, pppoker
         account_name=clean_text(account_name, field="accountName", max_length=128, label="The account name"),
         proof=clean_text(proof, field="proof", max_length=256, label="The slip or TXID"),
         pppoker_id=clean_pppoker_id(pppoker_id),
+        credit=credit_to_settle(player=player, credit_id=credit_id),
     )
     if Deposit.objects.filter(player=player, status=RequestStatus.PENDING).exists():
         raise DuplicatePending(DUPLICATE)
@@ -52,15 +58,16 @@ def _deposit_create(*, telegram_id, amount, method, account_name, proof, pppoker
     except IntegrityError:  # the partial unique index caught a concurrent second request
         raise DuplicatePending(DUPLICATE) from None
     emit("deposit.created", player, deposit_id=deposit.pk, amount=str(deposit.amount),
-         currency=deposit.currency, method=payment_method.code)
+         currency=deposit.currency, method=payment_method.code, credit_id=deposit.credit_id)
     return deposit
 
 
 def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Deposit:
-    """Approve a pending deposit, optionally correcting its amount; grants its spins."""
+    """Approve a pending deposit, optionally correcting its amount; grants its spins and settles its credit."""
     with transaction.atomic():
         deposit = locked(Deposit, deposit_id, "deposit", related=("player", "method"))
         ensure_pending(deposit, "deposit")
+        settled = credit_settle_by(deposit, actor)
         if amount is not None:
             deposit.amount = clean_amount(amount)
         method = deposit.method
@@ -84,7 +91,8 @@ def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Dep
             amount_base=deposit.amount_base, spins=deposit.spins_granted, actor=actor.label))
         emit("deposit.approved", deposit.player, deposit_id=deposit.pk, amount=str(deposit.amount),
              currency=deposit.currency, amount_base=str(deposit.amount_base),
-             spins_granted=deposit.spins_granted, decided_by=actor.label)
+             spins_granted=deposit.spins_granted, decided_by=actor.label,
+             settled_credit_id=settled.pk if settled else None)
         return deposit
 
 

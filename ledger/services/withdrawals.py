@@ -11,6 +11,7 @@ from ledger.selectors.withdrawals import DUPLICATE, withdrawal_refusal
 from ledger.services.common import (
     active_method, decide, emit, ensure_pending, locked, locked_account, money_request_reject, player_for,
 )
+from ledger.services.credits import refuse_while_credit_open
 from ledger.services.idempotency import idempotent
 from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_text
 
@@ -64,6 +65,9 @@ def withdrawal_approve(*, withdrawal_id: int, actor: Actor) -> Withdrawal:
         decide(withdrawal, status=RequestStatus.APPROVED, actor=actor)
         withdrawal.save()
         account = locked_account(withdrawal.player_id)
+        # Under the player's lock, which opening a credit also takes: a seat approved after this
+        # request was made still stops the payout.
+        refuse_while_credit_open(withdrawal.player)
         account.total_withdrawn_base += withdrawal.amount_base
         account.version += 1
         account.save()

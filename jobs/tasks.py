@@ -1,0 +1,46 @@
+"""The ledger's timed jobs, run by the Huey worker: seat requests nobody decided expire, open
+credits get their payment reminders, and each midnight yesterday's report is written.
+
+Huey's periodic tasks fire at most once a minute, but a seat request expires SEAT_REQUEST_TIMEOUT_S
+(120 s) after it was made and a reminder is due SEAT_REMINDER_S (60 s) after approval, so a minute's
+granularity would make either up to a minute late. Each minute the periodic task runs the jobs and
+schedules eleven one-off runs TICK_SECONDS apart. That keeps no worker thread looping for a minute
+(the Sheets mirror shares the worker), and no task re-enqueues itself, so a restart or a second
+consumer cannot multiply a chain of ticks: the schedule is rebuilt from the clock every minute.
+
+Every consumer's scheduler enqueues the periodic task, so with several workers the jobs run several
+times a tick. That is harmless: the services claim what they act on (an expiry skips rows another
+transaction holds, a reminder is a conditional update of its counter), so each expiry and each
+reminder happens exactly once.
+"""
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from ledger import services
+
+TICK_SECONDS = 5
+
+
+def run_due_jobs() -> None:
+    services.seat_requests_expire()
+    services.credit_reminders_due()
+
+
+@db_task()
+def due_jobs_tick() -> None:
+    run_due_jobs()  # returns nothing: Huey would keep every result in its store, and nobody reads them
+
+
+@db_periodic_task(crontab(minute="*"))
+def due_jobs_every_minute() -> None:
+    run_due_jobs()
+    for delay in range(TICK_SECONDS, 60, TICK_SECONDS):
+        due_jobs_tick.schedule(delay=delay)
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("daily-report")
+def daily_report() -> None:
+    """Every minute, so a worker that was down at midnight catches up on its first minute back;
+    the service writes each day's report once, whoever runs it."""
+    services.daily_report_make()
