@@ -226,6 +226,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No start-up banner in every command's output (startup failures are one line); lockouts still log.
+AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "graphql_api.throttle.client_address"  # the same address as the API's throttle
 
 # --- The club's configuration (domain.md, "Configuration") -------------------
