@@ -8,7 +8,8 @@ import logging
 import time
 
 # Huey's per-task INFO lines: every minute for the periodic sync, even when it has nothing to do.
-ROUTINE_HUEY_MESSAGES = frozenset({"Enqueueing periodic task %s.", "Executing %s", "%s executed in %0.3fs"})
+ROUTINE_HUEY_MESSAGES = frozenset({"Enqueueing periodic task %s.", "Executing %s", "%s executed in %0.3fs",
+                                   "Added task %s to schedule, eta %s"})
 
 
 class UtcIsoFormatter(logging.Formatter):

@@ -26,7 +26,8 @@ def test_django_does_not_repeat_the_access_logs_404(console):
 
 def test_an_idle_worker_is_quiet_but_its_warnings_are_not(console):
     for template, args in [("Enqueueing periodic task %s.", ("sync",)), ("Executing %s", ("sync",)),
-                           ("%s executed in %0.3fs", ("sync", 0.001))]:
+                           ("%s executed in %0.3fs", ("sync", 0.001)),
+                           ("Added task %s to schedule, eta %s", ("due_jobs_tick", "soon"))]:
         assert not console.filter(record("huey", logging.INFO, template, *args))
     assert console.filter(record("huey", logging.INFO, "Huey consumer started with %s %s, PID %s at %s",
                                  1, "thread", 1, "now"))
