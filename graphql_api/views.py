@@ -46,7 +46,8 @@ class LedgerGraphQLView(GraphQLView):
         caller = authenticate(request)
         request.caller = caller
         if self._wants_ide(request):
-            if caller.kind is CallerKind.STAFF or settings.DEBUG:
+            # Even with DEBUG on: without a staff login every query in GraphiQL would answer FORBIDDEN.
+            if caller.kind is CallerKind.STAFF:
                 return self.answer(request)
             return redirect_to_login(request.get_full_path())
         if not caller.is_authenticated:

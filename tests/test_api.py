@@ -281,7 +281,9 @@ def test_introspection_only_for_staff_when_debug_is_off(api, client, django_user
     assert api("{ prizeTable { __typename } }")  # __typename is not introspection
 
 
-def test_graphiql_page_only_for_staff(client, db, django_user_model):
+@pytest.mark.parametrize("debug", [False, True])
+def test_graphiql_page_only_for_staff(client, db, django_user_model, settings, debug):
+    settings.DEBUG = debug  # a local run too: anonymous GraphiQL could only answer FORBIDDEN
     anonymous = client.get("/graphql/", HTTP_ACCEPT="text/html")
     assert anonymous.status_code == 302 and anonymous["Location"] == "/admin/login/?next=/graphql/"
     assert client.get(anonymous["Location"]).status_code == 200
