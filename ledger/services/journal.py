@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import connection
 
 from ledger.clubtime import club_today
-from ledger.models import DailyTotal, JournalEntry, JournalKind
+from ledger.models import DailyTotal, JournalEntry, JournalKind, Spin
 
 
 FIGURES = ("deposits", "deposits_amount", "deposits_base", "withdrawals", "withdrawals_amount", "withdrawals_base",
@@ -22,6 +22,23 @@ def record(*entries: JournalEntry) -> list[JournalEntry]:
     written = JournalEntry.objects.bulk_create(entries)
     _add_to_daily_totals(written)
     return written
+
+
+def record_spins_used(*, player_id: int, first_spin_id: int, last_spin_id: int, at) -> None:
+    """SPIN_USED for each spin the caller has just drawn, computed by the database from the spin rows.
+
+    Spending a thousand spins would otherwise build and send a thousand journal objects, most of
+    that call's time (bench/spin_batch.py). The caller holds the player's spin account lock, so the
+    player's spins with ids in [first, last] are exactly those it inserted; these entries move no
+    day total.
+    """
+    journal, spins = (connection.ops.quote_name(model._meta.db_table) for model in (JournalEntry, Spin))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {journal} (kind, player_id, amount_base, spins, chips, spin_id, actor, note, created_at) "
+            f"SELECT %s, player_id, 0, -1, chips, id, '', '', %s FROM {spins} "
+            f"WHERE player_id = %s AND id BETWEEN %s AND %s",
+            [JournalKind.SPIN_USED.value, at, player_id, first_spin_id, last_spin_id])
 
 
 def _add_to_daily_totals(entries: list[JournalEntry]) -> None:

@@ -92,10 +92,7 @@ def _spins_process(*, telegram_id: int, count: int | None) -> SpinBatch:
     account.last_spin_at = now
     account.version += 1
     account.save()
-    journal.record(*[
-        JournalEntry(kind=JournalKind.SPIN_USED, player=player, spin=spin, spins=-1, chips=spin.chips)
-        for spin in spins
-    ])
+    journal.record_spins_used(player_id=player.pk, first_spin_id=spins[0].pk, last_spin_id=spins[-1].pk, at=now)
     notify_changed("spin.used")
     wins = [spin for spin in spins if spin.chips]
     if wins:
