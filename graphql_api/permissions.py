@@ -1,7 +1,7 @@
 """Who may run an operation, declared on the operation itself.
 
 `IsAdmin` is a strawberry-django permission extension: listed on a field, it checks the caller
-before the resolver runs, shows as the `@IsAdmin` directive in the schema (so the documentation is
+before the resolver runs, shows as the `@isAdmin` directive in the schema (so the documentation is
 the check), and puts the `Actor` that the decision is recorded for on `info.context.actor`.
 A refusal is the contract's FORBIDDEN: an OperationInfo where the field can return one, a GraphQL
 error with that code where it cannot.
