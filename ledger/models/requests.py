@@ -3,23 +3,18 @@ they share with seat requests."""
 from django.db import models
 from django.db.models import Q
 
-from ledger.models.base import RequestStatus
+from ledger.models.base import Decided, RequestStatus
 from ledger.models.payments import PaymentMethod
 from ledger.models.players import Player
 
 
-class PlayerRequest(models.Model):
+class PlayerRequest(Decided):
     """What every request of a player shares: an amount an admin decides on once (PENDING -> decided)."""
 
     player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="%(class)ss")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     pppoker_id = models.CharField(max_length=32)
     status = models.CharField(max_length=8, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.CharField(max_length=128, blank=True, default="")
-    rejection_reason = models.CharField(max_length=500, blank=True, default="")
-    version = models.PositiveBigIntegerField(default=1)
 
     class Meta:
         abstract = True

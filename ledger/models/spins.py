@@ -2,7 +2,7 @@
 from django.db import models
 from django.db.models import F, Q
 
-from ledger.models.base import RewardStatus
+from ledger.models.base import Decided, RewardStatus
 from ledger.models.players import Player
 
 
@@ -35,18 +35,13 @@ class SpinAccount(models.Model):
         return f"Spins of {self.player_id}: {self.available_spins} available"
 
 
-class Spin(models.Model):
+class Spin(Decided):
     """One spin of the wheel. A win waits for an admin; "Try Again!" is AUTO."""
 
     player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="spins")
     prize = models.CharField(max_length=32)
     chips = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=8, choices=RewardStatus.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.CharField(max_length=128, blank=True, default="")
-    rejection_reason = models.CharField(max_length=500, blank=True, default="")
-    version = models.PositiveBigIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
