@@ -112,8 +112,11 @@ class Plan:
     def order(self, round_index: int) -> list[Slot]:
         """The slots rotated by the round: each slot takes each place in turn, so that whatever
         the place costs (tables grown by the writes before it, a warmer cache) is not one slot's."""
-        shift = round_index % len(self.slots)
-        return self.slots[shift:] + self.slots[:shift]
+        shift = round_index // 2 % len(self.slots)
+        rotated = self.slots[shift:] + self.slots[:shift]
+        # Rotation alone keeps the cyclic order, so the A/A twin would always follow GraphQL; every
+        # other round runs backwards, so that each slot follows and precedes each neighbour alike.
+        return rotated[::-1] if round_index % 2 else rotated
 
 
 def deposit_players(rows: list, rounds: int, slots_on_database: int, seconds: int) -> int:
