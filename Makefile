@@ -26,7 +26,7 @@ messages: $(VENV)/.installed
 # (new texts arrive untranslated; the bot shows them in English until they are translated).
 messages-extract: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q extract --no-location --sort-output -o $(LOCALES)/bot.pot botclient
-	$(VENV)/bin/pybabel -q update --no-location -i $(LOCALES)/bot.pot -d $(LOCALES) -D bot
+	$(VENV)/bin/pybabel -q update --no-wrap --ignore-pot-creation-date -i $(LOCALES)/bot.pot -d $(LOCALES) -D bot
 
 # Local settings live in .env; the first local run makes one with DEBUG on.
 .env:

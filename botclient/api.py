@@ -22,7 +22,8 @@ from graphql.language import FragmentSpreadNode, Visitor
 
 from botclient import records
 from botclient.records import (
-    AccountOverview, Deposit, Eligibility, Event, PaymentMethod, Prize, Spin, SpinAccount, SpinBatch, Stats, User,
+    AccountOverview, Deposit, Eligibility, Event, Fairness, PaymentMethod, Prize, Spin, SpinAccount, SpinBatch, Stats,
+    User,
     Withdrawal,
 )
 
@@ -252,6 +253,17 @@ class LedgerApi:
     async def spin_history(self, telegram_id: int, *, first: int = 100, offset: int = 0) -> list[Spin]:
         data = await self.execute("SpinHistory", telegramId=telegram_id, first=first, offset=offset)
         return [Spin.from_json(s) for s in data["spinHistory"]]
+
+    async def fairness(self, telegram_id: int) -> Fairness | None:
+        data = (await self.execute("Fairness", telegramId=telegram_id))["user"]
+        return Fairness.from_json(data["fairness"]) if data else None
+
+    async def set_client_seed(self, telegram_id: int, client_seed: str) -> Fairness:
+        return Fairness.from_json(await self.mutate("SetClientSeed", "setClientSeed", telegramId=telegram_id,
+                                                    clientSeed=client_seed))
+
+    async def rotate_server_seed(self, telegram_id: int) -> Fairness:
+        return Fairness.from_json(await self.mutate("RotateServerSeed", "rotateServerSeed", telegramId=telegram_id))
 
     async def pending_spin_rewards(self, first: int = 100) -> list[Spin]:
         data = await self.execute("PendingSpinRewards", first=first)

@@ -91,6 +91,8 @@ SPIN_COUNTS = (1, 10, 25, 50, 100)
 SPIN_PATTERN = re.compile(r"^sp:([0-9a-f]{8}):(\d+|all)$")
 ODDS = "sp:odds"
 CLOSE_SPINS = "sp:close"
+FAIRNESS = "sp:fair"
+REVEAL_SEED = "sp:reveal"
 
 
 def spin_choices(t: Translator, available: int, nonce: str) -> InlineKeyboardMarkup:
@@ -100,8 +102,13 @@ def spin_choices(t: Translator, available: int, nonce: str) -> InlineKeyboardMar
     if available:
         rows.append([Button(t._("All ({count})").format(count=t.number(available)),
                             callback_data=f"sp:{nonce}:all")])
-    rows.append([Button(t._("🎯 Odds"), callback_data=ODDS), Button(t._("✖️ Close"), callback_data=CLOSE_SPINS)])
+    rows.append([Button(t._("🎯 Odds"), callback_data=ODDS), Button(t._("🔐 Verify"), callback_data=FAIRNESS),
+                 Button(t._("✖️ Close"), callback_data=CLOSE_SPINS)])
     return InlineKeyboardMarkup(rows)
+
+
+def fairness(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button(t._("🔄 Reveal the seed, start a new one"), callback_data=REVEAL_SEED)]])
 
 
 # --- admins ---------------------------------------------------------------------------

@@ -201,6 +201,20 @@ class Prize:
 
 
 @dataclass(frozen=True)
+class Fairness:
+    server_seed_hash: str
+    client_seed: str
+    nonce: int
+    previous_server_seed: str | None
+    previous_server_seed_hash: str | None
+
+    @classmethod
+    def from_json(cls, data: dict) -> Fairness:
+        return cls(data["serverSeedHash"], data["clientSeed"], data["nonce"], data.get("previousServerSeed"),
+                   data.get("previousServerSeedHash"))
+
+
+@dataclass(frozen=True)
 class Stats:
     deposits_approved: int
     deposits_approved_base: Decimal

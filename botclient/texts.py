@@ -52,6 +52,7 @@ INVALID_FIELDS = {
     "accountNumber": N_("That account number or wallet address was not accepted; please check it."),
     "proof": N_("That slip or TXID was not accepted; please check it."),
     "method": N_("That payment method is not open any more. Please choose another one."),
+    "clientSeed": N_("That client seed was not accepted: use 1 to 64 letters, digits or signs, without spaces."),
 }
 
 
@@ -107,6 +108,7 @@ COMMANDS = (
     ("deposit", N_("Load chips")),
     ("withdraw", N_("Cash out")),
     ("spins", N_("Free spins")),
+    ("fair", N_("Check that the spins are fair")),
     ("account", N_("My account")),
     ("language", N_("English or Dhivehi")),
     ("help", N_("How it works")),
@@ -282,6 +284,25 @@ def spin_result(t: Translator, count: int, wins: list[Spin], chips: int, spins_l
 def odds(t: Translator, prizes: list[Prize]) -> str:
     lines = [t._("🎯 <b>The real odds of every spin</b>")]
     lines += [f"{esc(p.label)}: {t.percent(p.probability)}" for p in prizes]
+    return "\n".join(lines)
+
+
+def fairness(t: Translator, fair) -> str:
+    """The Verify screen: what a player needs to recompute their spins, and how."""
+    lines = [t._("🔐 <b>Provably fair spins</b>"),
+             t._("Every spin is fixed in advance by a secret server seed, your client seed and the spin's "
+                 "number (nonce). The server seed's SHA-256 fingerprint, shown before you spin:"),
+             f"<code>{esc(fair.server_seed_hash)}</code>",
+             t._("Your client seed: <code>{seed}</code>").format(seed=esc(fair.client_seed)),
+             t._("Next spin's nonce: {nonce}").format(nonce=t.number(fair.nonce))]
+    if fair.previous_server_seed:
+        lines += ["", t._("Last revealed server seed: <code>{seed}</code>").format(seed=esc(fair.previous_server_seed)),
+                  t._("Its fingerprint: <code>{hash}</code>").format(hash=esc(fair.previous_server_seed_hash))]
+    lines += ["", t._("To check: press Reveal. The secret seed is shown (it must match the fingerprint) and a new "
+                      "one starts. Each spin's prize is HMAC-SHA256(key: the seed, message: \"client seed:nonce\"); "
+                      "its first 13 hex digits, times the total weight of the prizes, divided by 2^52, pick the "
+                      "prize in the odds table's order. Anyone can recompute it."),
+              t._("Choose your own client seed: /fair followed by a word of yours (no spaces).")]
     return "\n".join(lines)
 
 

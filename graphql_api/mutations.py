@@ -8,9 +8,8 @@ import strawberry_django
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminType, CreditType, DepositType, Language, PaymentMethodType, SeatRequestType, SpinAccountType, SpinBatch,
-    SpinRewards, SpinType, UserType,
-    WithdrawalType,
+    AdminType, CreditType, DepositType, FairnessType, Language, PaymentMethodType, SeatRequestType, SpinAccountType,
+    SpinBatch, SpinRewards, SpinType, UserType, WithdrawalType,
 )
 from delivery import services as delivery_services
 from ledger import selectors, services
@@ -152,6 +151,17 @@ class Mutation:
                      idempotency_key: str | None = None) -> SpinBatch:
         batch = services.spins_process(telegram_id=telegram_id, count=count, idempotency_key=idempotency_key)
         return SpinBatch.from_batch(batch)
+
+    @mutation(description="The player's own input to their next draws; spins already drawn keep theirs.")
+    def set_client_seed(self, telegram_id: BigInt, client_seed: str) -> FairnessType:
+        account = services.fairness_client_seed_set(telegram_id=telegram_id, client_seed=client_seed)
+        return FairnessType.of(selectors.fairness(account))
+
+    @mutation(description="Reveals the current server seed, so every spin drawn on it can be recomputed, and "
+                          "starts a new secret one at nonce 0.")
+    def rotate_server_seed(self, telegram_id: BigInt) -> FairnessType:
+        account = services.fairness_server_seed_rotate(telegram_id=telegram_id)
+        return FairnessType.of(selectors.fairness(account))
 
     @mutation(admin=True)
     def approve_spin_reward(self, info: strawberry.Info, id: strawberry.ID,

@@ -35,6 +35,19 @@ class SpinAccountType:
     user: "UserType" = strawberry_django.field(field_name="player")
 
 
+@strawberry.type(name="Fairness", description="What a player needs to check their draws (domain.md, fair draws).")
+class FairnessType:
+    server_seed_hash: str = strawberry.field(description="SHA-256 hex of the current secret seed.")
+    client_seed: str
+    nonce: int = strawberry.field(description="Of the next spin.")
+    previous_server_seed: str | None = strawberry.field(description="Revealed by the last rotation.")
+    previous_server_seed_hash: str | None
+
+    @classmethod
+    def of(cls, fairness: selectors.Fairness) -> "FairnessType":
+        return cls(**vars(fairness))
+
+
 @strawberry_django.type(models.Player, name="User", field_cls=ColumnField)
 class UserType:
     telegram_id: BigInt
@@ -60,6 +73,16 @@ class UserType:
         if prefetched is None:
             return self.credits.filter(status=models.CreditStatus.OPEN).first()
         return prefetched[0] if prefetched else None
+
+    @strawberry_django.field(
+        select_related=["spin_account"],
+        prefetch_related=[Prefetch("revealed_seeds", queryset=models.RevealedSeed.objects.order_by(
+            "-revealed_at", "-id")[:1], to_attr="last_revealed")])
+    def fairness(self) -> FairnessType:
+        last = getattr(self, "last_revealed", None)  # absent on a player a mutation returned
+        if last is None:
+            return FairnessType.of(selectors.fairness(self.spin_account))
+        return FairnessType.of(selectors.fairness_of(self.spin_account, last[0] if last else None))
 
 
 @strawberry_django.type(models.PaymentMethod, name="PaymentMethod", field_cls=ColumnField)
@@ -118,6 +141,12 @@ class SpinType:
     decided_at: auto
     decided_by: str | None
     rejection_reason: auto
+    server_seed_hash: str = column(description="The seed it was drawn on; empty for spins from before fair draws.")
+    client_seed: auto
+
+    @strawberry_django.field(only=["nonce"], description="-1 for spins from before fair draws (the import).")
+    def nonce(self) -> int:
+        return -1 if self.nonce is None else self.nonce
 
 
 @strawberry_django.type(models.SeatRequest, name="SeatRequest", field_cls=ColumnField,

@@ -22,9 +22,9 @@ from ledger.validators import amount_in_base, clean_optional_text, clean_rate
 from ledger.errors import LedgerError
 from ledger.models import (
     Admin, ConfigChange, DailyReport, DailyTotal, Deposit, Event, IdempotencyRecord, JournalEntry, PaymentMethod,
-    Player, RequestStatus, RewardStatus, Spin, SpinAccount, Withdrawal,
+    Player, RequestStatus, RevealedSeed, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
-from ledger.rules import spins_for_amount
+from ledger.rules import seed_hash, spins_for_amount
 
 PENDING = RequestStatus.PENDING  # the same value for spins' RewardStatus.PENDING
 
@@ -397,7 +397,13 @@ class SpinAccountAdmin(ReadOnlyAdmin):
                     "deposited")
     list_select_related = ("player",)
     search_fields = ("player__telegram_id", "player__username")
-    exclude = ("version",)
+    # The server seed is the one secret of a fair draw: whoever reads it can foretell the player's spins.
+    exclude = ("version", "server_seed")
+    readonly_fields = ("server_seed_hash",)
+
+    @admin.display(description="Server seed hash (the seed itself is revealed by a rotation)")
+    def server_seed_hash(self, obj):
+        return seed_hash(obj.server_seed)
 
     @admin.display(description="Deposited", ordering="total_deposit_base")
     def deposited(self, obj):
@@ -514,6 +520,13 @@ class PaymentMethodAdmin(admin.ModelAdmin):
 
 
 # --- the ledger's machinery: read-only, in a section of its own (ledger.admin_site) ------------
+
+@admin.register(RevealedSeed)
+class RevealedSeedAdmin(ReadOnlyAdmin):
+    list_display = ("server_seed_hash", "player", "spins_drawn", "revealed_at")
+    list_select_related = ("player",)
+    search_fields = ("player__telegram_id", "server_seed_hash")
+
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyAdmin):

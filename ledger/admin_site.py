@@ -6,7 +6,7 @@ from django.contrib import admin
 
 # The order of the desk: what waits for a decision first.
 DESK_MODELS = ("Deposit", "Withdrawal", "Spin", "Player", "SpinAccount", "PaymentMethod", "Admin", "ConfigChange")
-INTERNAL_MODELS = frozenset({"JournalEntry", "Event", "IdempotencyRecord", "DailyTotal", "DailyReport"})
+INTERNAL_MODELS = frozenset({"JournalEntry", "Event", "IdempotencyRecord", "DailyTotal", "DailyReport", "RevealedSeed"})
 
 
 class ClubAdminSite(admin.AdminSite):

@@ -5,19 +5,21 @@ spin account, and the request tables themselves (approved deposits and
 withdrawals, spin rows, open credits). A difference means something changed a
 total without its journal entry, or the reverse. Each credit's state is proved
 from its own entries too: opened once, and settled (by its deposit) or cleared
-exactly when its status says so.
+exactly when its status says so. And each server seed's nonces were used once each, from 0,
+with no gap, as many as its account (or its revealed record) says were drawn.
 """
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from ledger.clubtime import club_zone
 from ledger.models import (
-    CREDIT_KINDS, Credit, CreditStatus, DailyTotal, Deposit, JournalEntry, JournalKind, RequestStatus, RewardStatus,
-    Spin, SpinAccount, Withdrawal,
+    CREDIT_KINDS, Credit, CreditStatus, DailyTotal, Deposit, JournalEntry, JournalKind, RequestStatus, RevealedSeed,
+    RewardStatus, Spin, SpinAccount, Withdrawal,
 )
+from ledger.rules import seed_hash
 
 ZERO = Decimal("0")
 TOTALS = ("available_spins", "total_spins_used", "total_chips_won", "total_chips_approved",
@@ -130,7 +132,27 @@ def ledger_discrepancies() -> list[str]:
             if value != expected[name]:
                 problems.append(f"player {player_id}: {name} is {value} in the {source}, "
                                 f"journal says {expected[name]}")
-    return problems + _credit_discrepancies() + daily_total_discrepancies()
+    return problems + _credit_discrepancies() + _nonce_discrepancies() + daily_total_discrepancies()
+
+
+def _nonce_discrepancies() -> list[str]:
+    """Nonces 0..n-1 of every seed, each once: n spins drawn, as the account or the revealed seed says."""
+    drawn = {(row["player_id"], row["server_seed_hash"]): row for row in Spin.objects.filter(
+        nonce__isnull=False).values("player_id", "server_seed_hash").annotate(
+        spins=Count("id"), first=Min("nonce"), last=Max("nonce")).order_by()}
+    declared = {(account["player_id"], seed_hash(account["server_seed"])): account["nonce"]
+                for account in SpinAccount.objects.values("player_id", "server_seed", "nonce")}
+    declared |= {(seed["player_id"], seed["server_seed_hash"]): seed["spins_drawn"]
+                 for seed in RevealedSeed.objects.values("player_id", "server_seed_hash", "spins_drawn")}
+    problems = []
+    for key in sorted(set(drawn) | {key for key, count in declared.items() if count}):
+        row = drawn.get(key, {"spins": 0, "first": None, "last": None})
+        count = declared.get(key)
+        gap_free = row["spins"] == 0 or (row["first"] == 0 and row["last"] == row["spins"] - 1)
+        if count is None or row["spins"] != count or not gap_free:
+            problems.append(f"player {key[0]}: seed {key[1][:12]}… drew {row['spins']} spins with nonces "
+                            f"{row['first']}..{row['last']}, its record says {count}")
+    return problems
 
 
 def _credit_discrepancies() -> list[str]:

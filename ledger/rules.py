@@ -4,6 +4,8 @@ Spin tiers: an approved deposit grants the spins of the highest threshold that
 is not above its amount in MVR. Prize weights are out of their own total, so
 the published odds are exactly what `secrets` draws from.
 """
+import hashlib
+import hmac
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,3 +69,25 @@ def draw(prizes: tuple[Prize, ...], random_below: Callable[[int], int]) -> Prize
     """
     bounds = list(accumulate(prize.weight for prize in prizes))
     return prizes[bisect_right(bounds, random_below(bounds[-1]))]
+
+
+# --- fair draws (domain.md, "The wheel in Telegram (Mini App) and fair draws") --------------
+
+# The draw reads the first 13 hex digits of the HMAC: a 52-bit number, uniform below 2**52.
+FAIR_BITS = 52
+
+
+def seed_hash(server_seed: str) -> str:
+    """What is published before a server seed is used: SHA-256 of its UTF-8 text, in hex."""
+    return hashlib.sha256(server_seed.encode()).hexdigest()
+
+
+def fair_point(server_seed: str, client_seed: str, nonce: int, total: int) -> int:
+    """The draw's number below `total` for one spin, fixed by the seeds and the nonce alone."""
+    digest = hmac.new(server_seed.encode(), f"{client_seed}:{nonce}".encode(), hashlib.sha256).hexdigest()
+    return int(digest[:FAIR_BITS // 4], 16) * total >> FAIR_BITS
+
+
+def fair_draw(prizes: tuple[Prize, ...], server_seed: str, client_seed: str, nonce: int) -> Prize:
+    """The prize of one spin: anyone holding the revealed seed can recompute it."""
+    return draw(prizes, lambda total: fair_point(server_seed, client_seed, nonce, total))

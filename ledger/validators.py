@@ -21,6 +21,7 @@ MAX_AMOUNT = Decimal("999999999999.99")
 PPPOKER_ID_LENGTH = (3, 32)
 MAX_SEARCH_LENGTH = 64
 REASON_LENGTH = 500
+CLIENT_SEED_LENGTH = 64
 MAX_TALLY = 2**31 - 1  # spins and chips are PositiveIntegerFields
 # Stored datetimes and period bounds stay inside years every database and time zone can hold.
 EARLIEST, LATEST = 2000, 2999
@@ -123,6 +124,15 @@ def clean_pppoker_id(value: str | None) -> str:
     if not (re.fullmatch(r"[0-9]+", pppoker_id) and shortest <= len(pppoker_id) <= longest):
         raise Invalid(f"The PPPoker id must be digits only, at least {shortest}.", field="pppokerId")
     return pppoker_id
+
+
+def clean_client_seed(value: Any) -> str:
+    """A player's own part of their draws: printable ASCII without spaces, so it reads back unambiguously."""
+    seed = value if isinstance(value, str) else ""
+    if not (0 < len(seed) <= CLIENT_SEED_LENGTH and seed.isascii() and seed.isprintable() and " " not in seed):
+        raise Invalid(f"A client seed is 1 to {CLIENT_SEED_LENGTH} letters, digits or signs, without spaces.",
+                      field="clientSeed")
+    return seed
 
 
 def clean_language(value: Any) -> Language:

@@ -412,7 +412,7 @@ def test_25_spins_with_the_buttons_one_summary_and_approve_all(w):
 
     mark = player.send(keyboards.SPINS)
     menu = player.wait_for_text("You have 25 free spins", after=mark)
-    assert menu.buttons == [["1", "10", "25"], ["All (25)"], ["🎯 Odds", "✖️ Close"]]
+    assert menu.buttons == [["1", "10", "25"], ["All (25)"], ["🎯 Odds", "🔐 Verify", "✖️ Close"]]
     mark = player.press_button("🎯 Odds", menu)
     odds = player.wait_for_text("real odds", after=mark)
     assert "Try Again!: 82.489%" in odds.text and "500 Chips: 0.001%" in odds.text
@@ -457,6 +457,40 @@ def test_25_spins_with_the_buttons_one_summary_and_approve_all(w):
     # A stale press on a win that is already decided: told who decided it (the bot asks spin(id)).
     mark = w.admin_a.press(copy_a, f"s:a:{approved[0]['id']}:{player.id}")
     assert wait_answer(w, mark) == "Already approved by @ben (%d)" % ADMIN_B
+
+
+def test_a_player_sets_a_client_seed_spins_then_reveals_and_recomputes_every_spin(w):
+    import hashlib
+
+    from ledger.rules import fair_draw, winnable_prizes
+    player = w.new_player("Fara")
+    w.gql("mutation($t: BigInt!) { grantSpins(telegramId: $t, spins: 10, reason: \"test\", actorTelegramId: %d) {"
+          " __typename } }" % ADMIN_A, {"t": player.id})
+    mark = player.send("/fair two words")
+    player.wait_for_text("client seed was not accepted", after=mark)
+    mark = player.send("/fair lucky-seed-7")
+    shown = player.wait_for_text("Provably fair spins", after=mark)
+    assert "Your client seed: lucky-seed-7" in shown.text and "Next spin's nonce: 0" in shown.text
+    published = w.gql("query($t: BigInt!) { user(telegramId: $t) { fairness { serverSeedHash } } }",
+                      {"t": player.id})["user"]["fairness"]["serverSeedHash"]
+    assert published in shown.text
+
+    mark = player.send(keyboards.SPINS)
+    menu = player.wait_for_text("You have 10 free spins", after=mark)
+    mark = player.press_button("🔐 Verify", menu)
+    assert published in player.wait_for_text("Provably fair spins", after=mark).text
+    mark = player.press_button("10", menu)
+    player.wait_for_text("🎰 10 spins:", after=mark)
+    mark = player.send("/fair")
+    screen = player.wait_for_text("Next spin's nonce: 10", after=mark)
+    mark = player.press_button("🔄 Reveal the seed, start a new one", screen)
+    revealed = player.wait_for_text("Last revealed server seed", after=mark)
+    seed = revealed.text.split("Last revealed server seed: ")[1].split("\n")[0].strip()
+    assert hashlib.sha256(seed.encode()).hexdigest() == published and "Next spin's nonce: 0" in revealed.text
+    spins = w.gql("query($t: BigInt!) { spinHistory(telegramId: $t, first: 20) { prize nonce clientSeed } }",
+                  {"t": player.id})["spinHistory"]
+    assert sorted(s["nonce"] for s in spins) == list(range(10))
+    assert all(fair_draw(winnable_prizes(), seed, s["clientSeed"], s["nonce"]).label == s["prize"] for s in spins)
 
 
 def test_admin_pending_list_and_stats(w):

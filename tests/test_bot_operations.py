@@ -101,9 +101,9 @@ def test_callback_data_fits_telegram():
 def test_spin_buttons_show_only_what_is_affordable():
     def labels(available):
         return [b.text for row in keyboards.spin_choices(EN, available, "0123abcd").inline_keyboard for b in row]
-    assert labels(30) == ["1", "10", "25", "All (30)", "🎯 Odds", "✖️ Close"]
+    assert labels(30) == ["1", "10", "25", "All (30)", "🎯 Odds", "🔐 Verify", "✖️ Close"]
     assert labels(100)[:6] == ["1", "10", "25", "50", "100", "All (100)"]
-    assert labels(0) == ["🎯 Odds", "✖️ Close"]
+    assert labels(0) == ["🎯 Odds", "🔐 Verify", "✖️ Close"]
 
 
 def test_player_texts_escape_what_people_typed():

@@ -310,3 +310,33 @@ def test_no_payout_is_approved_after_a_credit_opened_however_the_two_race(setup_
             services.withdrawal_reject(withdrawal_id=withdrawal.pk, actor=admin, reason="credit open")
         services.credit_clear(credit_id=opened.credit_id, actor=admin, reason="next round")
     assert ledger_discrepancies() == []
+
+
+def test_concurrent_spins_and_rotations_use_each_nonce_once_with_no_gap(setup_player):
+    """Batches racing each other and seed rotations: every seed's nonces are 0..n-1, each once, and
+    every spin on a revealed seed recomputes from it."""
+    from ledger.models import RevealedSeed
+    from ledger.rules import fair_draw, winnable_prizes
+    admin = setup_player
+    services.spins_grant(telegram_id=PLAYER_ID, spins=210, reason="race", actor=admin)
+
+    def call(index: int) -> None:
+        if index % 8 == 7:
+            services.fairness_server_seed_rotate(telegram_id=PLAYER_ID)
+        else:
+            services.spins_process(telegram_id=PLAYER_ID, count=5)
+
+    outcomes = race(48, call)
+    assert outcomes == Counter({"ok": 48})
+    assert Spin.objects.count() == 42 * 5
+    services.fairness_server_seed_rotate(telegram_id=PLAYER_ID)
+    revealed = {seed.server_seed_hash: seed for seed in RevealedSeed.objects.all()}
+    assert len(revealed) == 7
+    by_seed: dict[str, list[int]] = {}
+    for spin in Spin.objects.all():
+        by_seed.setdefault(spin.server_seed_hash, []).append(spin.nonce)
+        seed = revealed[spin.server_seed_hash]
+        assert fair_draw(winnable_prizes(), seed.server_seed, spin.client_seed, spin.nonce).label == spin.prize
+    for seed_hash_, nonces in by_seed.items():
+        assert sorted(nonces) == list(range(len(nonces))) == list(range(revealed[seed_hash_].spins_drawn))
+    assert ledger_discrepancies() == []

@@ -185,3 +185,18 @@ def test_seat_requests_and_credits_are_listed_read_only(staff_client, player, ad
         response = staff_client.get(page)
         assert response.status_code == 200 and b"900.00" in response.content
     assert staff_client.get("/admin/ledger/credit/add/").status_code == 403
+
+
+def test_the_desk_shows_a_spin_accounts_seed_hash_never_its_secret_seed(staff_client, player):
+    from ledger import services
+    from ledger.models import RevealedSeed
+    from ledger.rules import seed_hash
+    account = SpinAccount.objects.get(player=player)
+    for url in (f"/admin/ledger/spinaccount/{account.pk}/change/", "/admin/ledger/spinaccount/"):
+        page = staff_client.get(url).content.decode()
+        assert account.server_seed not in page
+    assert seed_hash(account.server_seed) in staff_client.get(f"/admin/ledger/spinaccount/{account.pk}/change/"
+                                                              ).content.decode()
+    services.fairness_server_seed_rotate(telegram_id=player.telegram_id)
+    revealed = RevealedSeed.objects.get()
+    assert account.server_seed in staff_client.get(f"/admin/ledger/revealedseed/{revealed.pk}/change/").content.decode()

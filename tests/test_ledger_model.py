@@ -18,8 +18,8 @@ from ledger import selectors, services
 from ledger.actors import Actor
 from ledger.audit import ledger_discrepancies
 from ledger.errors import LedgerError
-from ledger.models import Credit, CreditStatus, Deposit, SeatRequest, SpinAccount
-from ledger.rules import spins_for_amount
+from ledger.models import Credit, CreditStatus, Deposit, RevealedSeed, SeatRequest, Spin, SpinAccount
+from ledger.rules import fair_draw, seed_hash, spins_for_amount, winnable_prizes
 from tests.conftest import seed_payment_methods
 
 PLAYERS = (5_000_000_001, 5_000_000_002, 3)
@@ -47,6 +47,9 @@ class ModelPlayer:
     pending_withdrawal: tuple | None = None  # (id, amount_base)
     pending_rewards: dict = field(default_factory=dict)  # spin id -> chips
     decided: list = field(default_factory=list)  # ("deposit"|"withdrawal"|"spin", id)
+    nonce: int = 0  # of the next spin under the current server seed
+    client_seed: str | None = None  # None: the random one the account started with
+    revealed: int = 0  # server seeds rotated out
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -233,13 +236,33 @@ class LedgerMachine(RuleBasedStateMachine):
             again = services.spins_process(**kwargs)
             assert [s.pk for s in again.spins] == [s.pk for s in batch.spins]
         assert len(batch.spins) == wanted
+        assert [s.nonce for s in batch.spins] == list(range(player.nonce, player.nonce + wanted))
+        assert all(s.client_seed == (player.client_seed or s.client_seed) for s in batch.spins)
+        player.nonce += wanted
         player.spins -= wanted
         player.used += wanted
         player.chips_won += batch.chips_won
         player.pending_rewards.update({s.pk: s.chips for s in batch.spins if s.chips})
         assert batch.spins_left == player.spins
 
-    # Prize outcomes are truly random, so the rules below must draw the same data
+    @rule(tid=st.sampled_from(PLAYERS), seed=st.text(st.characters(min_codepoint=33, max_codepoint=126),
+                                                     min_size=1, max_size=64) | st.just("bad seed"))
+    def set_client_seed(self, tid, seed):
+        if " " in seed:
+            return self.refused("INVALID", services.fairness_client_seed_set, telegram_id=tid, client_seed=seed)
+        services.fairness_client_seed_set(telegram_id=tid, client_seed=seed)
+        self.players[tid].client_seed = seed
+
+    @rule(tid=st.sampled_from(PLAYERS))
+    def rotate_seed(self, tid):
+        player = self.players[tid]
+        before = selectors.fairness(SpinAccount.objects.get(player__telegram_id=tid))
+        after = selectors.fairness(services.fairness_server_seed_rotate(telegram_id=tid))
+        assert (after.previous_server_seed_hash, after.nonce) == (before.server_seed_hash, 0)
+        assert seed_hash(after.previous_server_seed) == before.server_seed_hash != after.server_seed_hash
+        player.nonce, player.revealed = 0, player.revealed + 1
+
+    # Prize outcomes come from secret seeds, so the rules below must draw the same data
     # whatever was won: they pick by index and do nothing when there is nothing to pick.
     @rule(tid=st.sampled_from(PLAYERS), pick=st.integers(min_value=0, max_value=10_000),
           how=st.sampled_from(["approve", "reject", "all"]))
@@ -291,6 +314,17 @@ class LedgerMachine(RuleBasedStateMachine):
                 player.withdrawn)
         assert Deposit.objects.filter(status="PENDING").count() == sum(
             1 for p in self.players.values() if p.pending_deposit)
+
+    @invariant()
+    def every_spin_on_a_revealed_seed_recomputes(self):
+        revealed = {seed.server_seed_hash: seed for seed in RevealedSeed.objects.all()}
+        assert RevealedSeed.objects.count() == sum(p.revealed for p in self.players.values())
+        prizes = winnable_prizes()
+        for spin in Spin.objects.filter(server_seed_hash__in=revealed):
+            seed = revealed[spin.server_seed_hash]
+            assert fair_draw(prizes, seed.server_seed, spin.client_seed, spin.nonce).label == spin.prize
+        accounts = SpinAccount.objects.select_related("player")
+        assert {a.player.telegram_id: a.nonce for a in accounts} == {t: p.nonce for t, p in self.players.items()}
 
     @invariant()
     def seats_credits_and_what_is_owed_agree(self):

@@ -59,6 +59,43 @@ async def odds(update: Update, context: BotContext):
     await reply(update, texts.odds(await tr(update, context), await context.api.prize_table()))
 
 
+async def fairness(update: Update, context: BotContext):
+    """The Verify screen; `/fair <seed>` first sets the player's own client seed."""
+    t = await tr(update, context)
+    user_id = update.effective_user.id
+    if update.callback_query:
+        await answer(update.callback_query)
+    await ensure_user(update, context)
+    try:
+        if context.args:
+            fair = await context.api.set_client_seed(user_id, " ".join(context.args))
+        else:
+            fair = await context.api.fairness(user_id)
+    except BackendUnavailable:
+        await reply(update, t._(texts.UNAVAILABLE))
+        return
+    except BackendRefusal as refusal:
+        await reply(update, texts.refusal(t, refusal))
+        return
+    await reply(update, texts.fairness(t, fair), keyboards.fairness(t))
+
+
+async def reveal(update: Update, context: BotContext):
+    query = update.callback_query
+    t = await tr(update, context)
+    try:
+        fair = await context.api.rotate_server_seed(update.effective_user.id)
+    except BackendUnavailable:
+        await answer(query, t._(texts.UNAVAILABLE), alert=True)
+        return
+    except BackendRefusal as refusal:
+        await answer(query, texts.refusal(t, refusal), alert=True)
+        return
+    await answer(query)
+    await drop_buttons(query)
+    await reply(update, texts.fairness(t, fair), keyboards.fairness(t))
+
+
 async def close(update: Update, context: BotContext):
     await answer(update.callback_query)
     await drop_buttons(update.callback_query)
@@ -70,5 +107,8 @@ def spin_handlers() -> list:
         CommandHandler("spins", show),
         CallbackQueryHandler(spin, pattern=keyboards.SPIN_PATTERN),
         CallbackQueryHandler(odds, pattern=f"^{keyboards.ODDS}$"),
+        CommandHandler("fair", fairness),
+        CallbackQueryHandler(fairness, pattern=f"^{keyboards.FAIRNESS}$"),
+        CallbackQueryHandler(reveal, pattern=f"^{keyboards.REVEAL_SEED}$"),
         CallbackQueryHandler(close, pattern=f"^{keyboards.CLOSE_SPINS}$"),
     ]

@@ -16,10 +16,11 @@ from ledger.models.payments import PaymentMethod
 from ledger.models.players import Admin, Language, Player
 from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
 from ledger.models.rollups import DailyReport, DailyTotal
-from ledger.models.spins import Spin, SpinAccount
+from ledger.models.spins import RevealedSeed, Spin, SpinAccount
 
 __all__ = [
     "CREDIT_KINDS", "MAX_BIGINT", "Admin", "ConfigChange", "Credit", "CreditStatus", "DailyReport", "DailyTotal",
     "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "Language", "MoneyRequest",
-    "PaymentMethod", "Player", "RequestStatus", "RewardStatus", "SeatRequest", "Spin", "SpinAccount", "Withdrawal",
+    "PaymentMethod", "Player", "RequestStatus", "RevealedSeed", "RewardStatus", "SeatRequest", "Spin", "SpinAccount",
+    "Withdrawal",
 ]

@@ -2,8 +2,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from ledger.models import RewardStatus, Spin, SpinAccount
-from ledger.rules import winnable_prizes
+from ledger.models import RevealedSeed, RewardStatus, Spin, SpinAccount
+from ledger.rules import seed_hash, winnable_prizes
 
 
 def spin_account_get(*, telegram_id: int) -> SpinAccount | None:
@@ -34,3 +34,23 @@ def prize_table() -> list[PrizeOdds]:
     prizes = winnable_prizes()
     total = sum(prize.weight for prize in prizes)
     return [PrizeOdds(prize.label, prize.chips, prize.weight / total) for prize in prizes]
+
+
+@dataclass(frozen=True)
+class Fairness:
+    server_seed_hash: str
+    client_seed: str
+    nonce: int
+    previous_server_seed: str | None
+    previous_server_seed_hash: str | None
+
+
+def fairness(account: SpinAccount) -> Fairness:
+    """What a player may know of their draws: the current seed's hash (never the seed), the last one revealed."""
+    return fairness_of(account, RevealedSeed.objects.filter(player_id=account.player_id).first())
+
+
+def fairness_of(account: SpinAccount, last_revealed: RevealedSeed | None) -> Fairness:
+    return Fairness(server_seed_hash=seed_hash(account.server_seed), client_seed=account.client_seed,
+                    nonce=account.nonce, previous_server_seed=last_revealed.server_seed if last_revealed else None,
+                    previous_server_seed_hash=last_revealed.server_seed_hash if last_revealed else None)

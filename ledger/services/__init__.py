@@ -11,6 +11,7 @@ from ledger.services.credits import (
     seat_requests_expire,
 )
 from ledger.services.deposits import deposit_approve, deposit_create, deposit_reject
+from ledger.services.fairness import fairness_client_seed_set, fairness_server_seed_rotate
 from ledger.services.players import payout_name_set_once, user_language_set, user_upsert
 from ledger.services.reports import daily_report_make
 from ledger.services.spins import (
@@ -22,6 +23,7 @@ from ledger.services.withdrawals import withdrawal_approve, withdrawal_create, w
 __all__ = [
     "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "admin_add", "admin_remove", "credit_clear",
     "credit_reminders_due", "daily_report_make", "deposit_approve", "deposit_create", "deposit_reject", "draw_prize",
+    "fairness_client_seed_set", "fairness_server_seed_rotate",
     "payment_method_update", "payout_name_set_once", "seat_request_approve", "seat_request_create",
     "seat_request_reject", "seat_requests_expire", "spin_reward_approve", "spin_reward_reject",
     "spin_rewards_approve_all", "spins_grant", "spins_process", "user_language_set", "user_upsert",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ledger.actors import Actor
 from ledger.errors import AlreadyDecided, InsufficientSpins, NotFound
 from ledger.models import JournalEntry, JournalKind, RewardStatus, Spin, SpinAccount
-from ledger.rules import Prize, draw, winnable_prizes
+from ledger.rules import Prize, fair_draw, seed_hash, winnable_prizes
 from ledger.services import journal
 from ledger.services.common import decide, emit, locked_account, player_for
 from ledger.services.idempotency import idempotent
@@ -46,8 +46,8 @@ class SpinBatch:
 
 
 def draw_prize(prizes: tuple[Prize, ...] | None = None) -> Prize:
-    """One outcome, drawn by the server from a cryptographic source."""
-    return draw(prizes or winnable_prizes(), secrets.randbelow)
+    """One outcome of a fresh secret seed: what a spin's draw is, seen from outside its account."""
+    return fair_draw(prizes or winnable_prizes(), secrets.token_hex(32), secrets.token_hex(8), 0)
 
 
 def spins_process(*, telegram_id: int, count: int | None = None,
@@ -80,11 +80,17 @@ def _spins_process(*, telegram_id: int, count: int | None) -> SpinBatch:
                                 field="count")
     now = timezone.now()
     prizes = winnable_prizes()
+    # The account is locked: its nonces are handed out in order, once each, with no gap.
+    server_seed, client_seed, first_nonce = account.server_seed, account.client_seed, account.nonce
+    published = seed_hash(server_seed)
     spins = Spin.objects.bulk_create([
         Spin(player=player, prize=prize.label, chips=prize.chips, created_at=now,
-             status=RewardStatus.PENDING if prize.chips else RewardStatus.AUTO)
-        for prize in (draw_prize(prizes) for _ in range(wanted))
+             status=RewardStatus.PENDING if prize.chips else RewardStatus.AUTO,
+             server_seed_hash=published, client_seed=client_seed, nonce=nonce)
+        for nonce, prize in ((nonce, fair_draw(prizes, server_seed, client_seed, nonce))
+                             for nonce in range(first_nonce, first_nonce + wanted))
     ])
+    account.nonce = first_nonce + wanted
     chips_won = sum(spin.chips for spin in spins)
     account.available_spins -= wanted
     account.total_spins_used += wanted
