@@ -22,9 +22,8 @@ from graphql.language import FragmentSpreadNode, Visitor
 
 from botclient import records
 from botclient.records import (
-    AccountOverview, Deposit, Eligibility, Event, Fairness, PaymentMethod, Prize, Spin, SpinAccount, SpinBatch, Stats,
-    User,
-    Withdrawal,
+    AccountOverview, Credit, Deposit, Eligibility, Event, Fairness, PaymentMethod, Prize, SeatRequest, Spin,
+    SpinAccount, SpinBatch, Stats, User, Withdrawal,
 )
 
 logger = logging.getLogger(__name__)
@@ -188,11 +187,14 @@ class LedgerApi:
     # Deposits and withdrawals.
 
     async def create_deposit(self, *, telegram_id: int, amount: Decimal, method: str, account_name: str,
-                             proof: str, pppoker_id: str, idempotency_key: str) -> Deposit:
-        payload = await self.mutate("CreateDeposit", "createDeposit", input={
-            "telegramId": telegram_id, "amount": str(amount), "method": method, "accountName": account_name,
-            "proof": proof, "pppokerId": pppoker_id, "idempotencyKey": idempotency_key})
-        return Deposit.from_json(payload)
+                             proof: str, pppoker_id: str, idempotency_key: str,
+                             credit_id: int | None = None) -> Deposit:
+        """`credit_id`: the player's open credit this deposit pays (approving it settles the credit)."""
+        fields = {"telegramId": telegram_id, "amount": str(amount), "method": method, "accountName": account_name,
+                  "proof": proof, "pppokerId": pppoker_id, "idempotencyKey": idempotency_key}
+        if credit_id is not None:
+            fields["creditId"] = str(credit_id)
+        return Deposit.from_json(await self.mutate("CreateDeposit", "createDeposit", input=fields))
 
     async def deposit(self, deposit_id: int) -> Deposit | None:
         data = (await self.execute("Deposit", id=str(deposit_id)))["deposit"]
@@ -235,6 +237,40 @@ class LedgerApi:
     async def pending_withdrawals(self, first: int = 10) -> list[Withdrawal]:
         data = await self.execute("PendingWithdrawals", first=first)
         return [Withdrawal.from_json(w) for w in data["pendingWithdrawals"]]
+
+    # Seats on credit.
+
+    async def create_seat_request(self, *, telegram_id: int, amount: Decimal, idempotency_key: str) -> SeatRequest:
+        payload = await self.mutate("CreateSeatRequest", "createSeatRequest", input={
+            "telegramId": telegram_id, "amount": str(amount), "idempotencyKey": idempotency_key})
+        return SeatRequest.from_json(payload)
+
+    async def seat_request(self, seat_request_id: int) -> SeatRequest | None:
+        data = (await self.execute("SeatRequest", id=str(seat_request_id)))["seatRequest"]
+        return SeatRequest.from_json(data) if data else None
+
+    async def pending_seat_requests(self, first: int = 10) -> list[SeatRequest]:
+        data = await self.execute("PendingSeatRequests", first=first)
+        return [SeatRequest.from_json(s) for s in data["pendingSeatRequests"]]
+
+    async def approve_seat_request(self, seat_request_id: int, actor: int) -> SeatRequest:
+        return SeatRequest.from_json(await self.mutate("ApproveSeatRequest", "approveSeatRequest",
+                                                       id=str(seat_request_id), actor=actor))
+
+    async def reject_seat_request(self, seat_request_id: int, reason: str, actor: int) -> SeatRequest:
+        return SeatRequest.from_json(await self.mutate("RejectSeatRequest", "rejectSeatRequest",
+                                                       id=str(seat_request_id), reason=reason, actor=actor))
+
+    async def credit(self, credit_id: int) -> Credit | None:
+        data = (await self.execute("Credit", id=str(credit_id)))["credit"]
+        return Credit.from_json(data) if data else None
+
+    async def open_credits(self, first: int = 10) -> list[Credit]:
+        return [Credit.from_json(c) for c in (await self.execute("OpenCredits", first=first))["credits"]]
+
+    async def clear_credit(self, credit_id: int, reason: str, actor: int) -> Credit:
+        return Credit.from_json(await self.mutate("ClearCredit", "clearCredit", id=str(credit_id), reason=reason,
+                                                  actor=actor))
 
     # Spins.
 

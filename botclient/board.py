@@ -24,7 +24,7 @@ from botclient import keyboards, texts
 from botclient.admins import AdminDirectory
 from botclient.api import LedgerApi
 from botclient.i18n import ENGLISH, translator
-from botclient.records import Deposit, Person, Spin, Withdrawal
+from botclient.records import Credit, Deposit, Person, SeatRequest, Spin, Withdrawal
 
 logger = logging.getLogger("botclient.board")
 TELEGRAM_FILE_ID = re.compile(r"^[A-Za-z0-9_-]{15,}$")
@@ -66,6 +66,14 @@ class Board:
         markup = keyboards.decide("withdrawal", withdrawal.id) if withdrawal.status == "PENDING" else None
         return View(texts.admin_withdrawal(self.english, withdrawal), markup)
 
+    def seat_view(self, seat: SeatRequest) -> View:
+        markup = keyboards.decide("seat", seat.id) if seat.status == "PENDING" else None
+        return View(texts.admin_seat(self.english, seat), markup)
+
+    def credit_view(self, credit: Credit) -> View:
+        markup = keyboards.clear_credit(credit.id) if credit.status == "OPEN" else None
+        return View(texts.admin_credit(self.english, credit), markup)
+
     async def view(self, kind: str, request_id: int) -> View | None:
         if kind == "deposit":
             deposit = await self.api.deposit(request_id)
@@ -73,6 +81,12 @@ class Board:
         if kind == "withdrawal":
             withdrawal = await self.api.withdrawal(request_id)
             return self.withdrawal_view(withdrawal) if withdrawal else None
+        if kind == "seat":
+            seat = await self.api.seat_request(request_id)
+            return self.seat_view(seat) if seat else None
+        if kind == "credit":  # shown in lists only: nothing recorded, the pressed message is redrawn
+            credit = await self.api.credit(request_id)
+            return self.credit_view(credit) if credit else None
         raise ValueError(f"unknown request kind {kind!r}")
 
     def spin_view(self, player: Person, batch: list[Spin]) -> View:

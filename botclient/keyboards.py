@@ -17,11 +17,12 @@ from botclient.records import PaymentMethod, Spin
 DEPOSIT = N_("💰 Deposit")
 WITHDRAW = N_("💸 Withdraw")
 SPINS = N_("🎰 Free Spins")
+SEAT = N_("🪑 Seat")
 ACCOUNT = N_("👤 My account")
 HELP = N_("❓ Help")
 LANGUAGE = N_("🌐 Language")
 ADMIN = "🛠 Admin"  # admins read English
-MENU_BUTTONS = (DEPOSIT, WITHDRAW, SPINS, ACCOUNT, HELP, LANGUAGE, ADMIN)
+MENU_BUTTONS = (DEPOSIT, WITHDRAW, SEAT, SPINS, ACCOUNT, HELP, LANGUAGE, ADMIN)
 
 
 def labels(button: str) -> list[str]:
@@ -46,7 +47,7 @@ FREE_TEXT = filters.TEXT & ~MENU_PRESS
 
 
 def main_menu(t: Translator, is_admin: bool = False) -> ReplyKeyboardMarkup:
-    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SPINS), t._(ACCOUNT)], [t._(HELP), t._(LANGUAGE)]]
+    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SEAT), t._(SPINS)], [t._(ACCOUNT), t._(HELP)], [t._(LANGUAGE)]]
     if is_admin:
         rows[-1].append(ADMIN)
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
@@ -85,6 +86,19 @@ def confirm(t: Translator, flow: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[Button(t._("✅ Confirm"), callback_data=CONFIRM), *cancel_row(t, flow)]])
 
 
+# --- paying a credit ----------------------------------------------------------------------
+
+# "pay:<credit id>:<method code>": starts the deposit flow that settles that credit.
+PAY_PATTERN = re.compile(r"^pay:(\d+):(\w+)$")
+
+
+def pay_credit(t: Translator, payment_methods: list[PaymentMethod], credit_id: int) -> InlineKeyboardMarkup | None:
+    """A Pay button per open payment method, each starting the deposit flow for that credit."""
+    buttons = [Button(t._("Pay with {method}").format(method=m.label), callback_data=f"pay:{credit_id}:{m.code}")
+               for m in payment_methods]
+    return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)]) if buttons else None
+
+
 # --- spins ----------------------------------------------------------------------------
 
 SPIN_COUNTS = (1, 10, 25, 50, 100)
@@ -113,13 +127,15 @@ def fairness(t: Translator) -> InlineKeyboardMarkup:
 
 # --- admins ---------------------------------------------------------------------------
 
-KIND_LETTERS = {"deposit": "d", "withdrawal": "w", "spin": "s"}
+KIND_LETTERS = {"deposit": "d", "withdrawal": "w", "spin": "s", "seat": "t", "credit": "k"}
 LETTER_KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
 # Spin buttons carry the player too: after a decision the bot redraws the player's batch of wins.
-DECIDE_PATTERN = re.compile(r"^([dw]):a:(\d+)$|^(s):a:(\d+):(\d+)$")
-REJECT_PATTERN = re.compile(r"^([dw]):r:(\d+)$|^(s):r:(\d+):(\d+)$")
+# A credit has no Approve: its one decision, Clear, goes the way of a rejection (it asks a reason).
+DECIDE_PATTERN = re.compile(r"^([dwt]):a:(\d+)$|^(s):a:(\d+):(\d+)$")
+REJECT_PATTERN = re.compile(r"^([dwtk]):r:(\d+)$|^(s):r:(\d+):(\d+)$")
 APPROVE_ALL_PATTERN = re.compile(r"^sa:(\d+)$")
 ADMIN_MENU_PATTERN = re.compile(r"^adm:(deposits|withdrawals|spins)$")
+CREDITS_MENU_PATTERN = re.compile(r"^adm:(seats|credits)$")
 STATS_PERIODS = ("today", "week", "month")
 STATS_PATTERN = re.compile(r"^st:(today|week|month)$")
 
@@ -128,6 +144,10 @@ def decide(kind: str, request_id: int) -> InlineKeyboardMarkup:
     letter = KIND_LETTERS[kind]
     return InlineKeyboardMarkup([[Button("✅ Approve", callback_data=f"{letter}:a:{request_id}"),
                                   Button("❌ Reject", callback_data=f"{letter}:r:{request_id}")]])
+
+
+def clear_credit(credit_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("🧹 Clear (asks a reason)", callback_data=f"k:r:{credit_id}")]])
 
 
 def parse_decision(match: re.Match) -> tuple[str, int, int | None]:
@@ -155,5 +175,6 @@ def admin_menu() -> InlineKeyboardMarkup:
         [Button("💰 Pending deposits", callback_data="adm:deposits")],
         [Button("💸 Pending withdrawals", callback_data="adm:withdrawals")],
         [Button("🎰 Pending spin rewards", callback_data="adm:spins")],
+        [Button("🪑 Pending seats", callback_data="adm:seats"), Button("💳 Open credits", callback_data="adm:credits")],
         [Button(f"📊 {period.title()}", callback_data=f"st:{period}") for period in STATS_PERIODS],
     ])

@@ -16,7 +16,7 @@ import logging
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from botclient import texts
+from botclient import keyboards, texts
 from botclient.api import BackendUnavailable, LedgerApi
 from botclient.board import Board
 from botclient.languages import LanguageDirectory
@@ -26,6 +26,8 @@ logger = logging.getLogger("botclient.notifications")
 BATCH = 50
 MAX_ATTEMPTS = 5  # an event that keeps failing for a non-passing reason is logged and passed over
 MAX_BACKOFF = 10.0
+# The requests admins decide with buttons, and the payload key of their id.
+REQUEST_IDS = {"deposit": "deposit_id", "withdrawal": "withdrawal_id", "seat": "seat_request_id"}
 
 
 class Notifier:
@@ -91,8 +93,8 @@ class Notifier:
     async def handle(self, event: Event) -> None:
         kind, payload = event.kind, event.payload
         subject, _, action = kind.partition(".")
-        if subject in ("deposit", "withdrawal"):
-            request_id = int(payload[f"{subject}_id"])
+        if subject in REQUEST_IDS:
+            request_id = int(payload[REQUEST_IDS[subject]])
             if action == "created":
                 await self.board.announce(subject, request_id)
                 return
@@ -107,11 +109,18 @@ class Notifier:
     async def tell_player(self, event: Event) -> None:
         if event.telegram_id is None:
             return
-        text = texts.player_notice(await self.languages.translator(event.telegram_id), event.kind, event.payload)
+        t = await self.languages.translator(event.telegram_id)
+        markup = None
+        if event.kind in texts.PAY_NOW_KINDS:
+            methods = await self.api.payment_methods()
+            text = texts.pay_notice(t, event.kind, event.payload, methods)
+            markup = keyboards.pay_credit(t, methods, int(event.payload["credit_id"]))
+        else:
+            text = texts.player_notice(t, event.kind, event.payload)
         if text is None:
             return
         try:
-            await self.bot.send_message(event.telegram_id, text)
+            await self.bot.send_message(event.telegram_id, text, reply_markup=markup)
         except (Forbidden, BadRequest) as error:  # blocked the bot, or never started it: nobody to tell
             logger.info("player %s not told about event %s: %s", event.telegram_id, event.id, error)
 

@@ -55,12 +55,43 @@ def language_code(value: str | None) -> str:
 
 
 @dataclass(frozen=True)
+class Credit:
+    """What a player owes for an approved seat (MVR), until a deposit settles it or an admin clears it."""
+    id: int
+    amount: Decimal
+    status: str
+    user: Person | None = None
+    created_at: datetime | None = None
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    reason: str = ""
+    reminders_sent: int = 0
+    seat_request_id: int | None = None
+    settlement_id: int | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> Credit:
+        return cls(id=int(data["id"]), amount=_decimal(data["amount"]), status=data["status"],
+                   user=Person.from_json(data["user"]) if data.get("user") else None,
+                   created_at=_time(data.get("createdAt")), closed_at=_time(data.get("closedAt")),
+                   closed_by=data.get("closedBy"), reason=data.get("reason") or "",
+                   reminders_sent=data.get("remindersSent") or 0,
+                   seat_request_id=int(data["seatRequest"]["id"]) if data.get("seatRequest") else None,
+                   settlement_id=int(data["settlement"]["id"]) if data.get("settlement") else None)
+
+
+def _credit(data: dict | None) -> Credit | None:
+    return Credit.from_json(data) if data else None
+
+
+@dataclass(frozen=True)
 class User(Person):
     account_name: str = ""
     language: str = "en"
     created_at: datetime | None = None
     is_admin: bool = False
     spin_account: SpinAccount | None = None
+    open_credit: Credit | None = None  # only where the query asked for it
 
     @classmethod
     def from_json(cls, data: dict) -> User:
@@ -68,7 +99,8 @@ class User(Person):
         return cls(**person.__dict__, account_name=data.get("accountName") or "",
                    language=language_code(data.get("language")),
                    created_at=_time(data.get("createdAt")), is_admin=bool(data.get("isAdmin")),
-                   spin_account=SpinAccount.from_json(data["spinAccount"]) if data.get("spinAccount") else None)
+                   spin_account=SpinAccount.from_json(data["spinAccount"]) if data.get("spinAccount") else None,
+                   open_credit=_credit(data.get("openCredit")))
 
 
 @dataclass(frozen=True)
@@ -142,10 +174,12 @@ class MoneyRequest:
 class Deposit(MoneyRequest):
     proof: str
     spins_granted: int = 0
+    credit: Credit | None = None  # the credit this deposit pays
 
     @classmethod
     def from_json(cls, data: dict) -> Deposit:
-        return cls(**cls.shared_fields(data), proof=data["proof"], spins_granted=data.get("spinsGranted") or 0)
+        return cls(**cls.shared_fields(data), proof=data["proof"], spins_granted=data.get("spinsGranted") or 0,
+                   credit=_credit(data.get("credit")))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,6 +189,28 @@ class Withdrawal(MoneyRequest):
     @classmethod
     def from_json(cls, data: dict) -> Withdrawal:
         return cls(**cls.shared_fields(data), account_number=data["accountNumber"])
+
+
+@dataclass(frozen=True)
+class SeatRequest:
+    """Chips now, pay later: approving it opens a credit of `amount` (MVR)."""
+    id: int
+    amount: Decimal
+    pppoker_id: str
+    status: str
+    user: Person
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    rejection_reason: str = ""
+    credit: Credit | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> SeatRequest:
+        return cls(id=int(data["id"]), amount=_decimal(data["amount"]), pppoker_id=data.get("pppokerId") or "",
+                   status=data["status"], user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
+                   decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
+                   rejection_reason=data.get("rejectionReason") or "", credit=_credit(data.get("credit")))
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 
 from botclient.api import BackendRefusal
 from botclient.i18n import N_, Translator
-from botclient.records import Deposit, Eligibility, PaymentMethod, Person, Prize, Spin, Stats, User, Withdrawal
+from botclient.records import (
+    Credit, Deposit, Eligibility, PaymentMethod, Person, Prize, SeatRequest, Spin, Stats, User, Withdrawal,
+)
 
 UNAVAILABLE = N_("The club's system is not answering right now. Please try again in a minute, nothing was lost.")
 UNAVAILABLE_RETRY = N_("The club's system is not answering right now, so nothing was sent yet. "
@@ -107,6 +109,7 @@ COMMANDS = (
     ("start", N_("Register, or show the menu")),
     ("deposit", N_("Load chips")),
     ("withdraw", N_("Cash out")),
+    ("seat", N_("A seat on credit: play now, pay later")),
     ("spins", N_("Free spins")),
     ("fair", N_("Check that the spins are fair")),
     ("account", N_("My account")),
@@ -123,6 +126,8 @@ def help_text(t: Translator, *, admin: bool) -> str:
             "the account name you paid from and the slip photo (or the TXID for USDT). An admin checks it and "
             "loads your chips."),
         t._("💸 <b>Withdraw</b>: payouts go to the account name of your first approved deposit."),
+        t._("🪑 <b>Seat</b>: ask for chips on credit; once an admin approves they are loaded, and you pay right "
+            "away with the Pay button (a deposit that settles the credit)."),
         t._("🎰 <b>Free Spins</b>: deposits earn spins; wins are loaded after an admin approves them."),
         t._("👤 <b>My account</b>: your profile, spins and recent requests."),
         "",
@@ -136,8 +141,9 @@ def help_text(t: Translator, *, admin: bool) -> str:
 
 ADMIN_HELP = (
     "<b>Admin</b>\n"
-    "🛠 <b>Admin</b>: pending deposits, withdrawals and spin rewards.\n"
+    "🛠 <b>Admin</b>: pending deposits, withdrawals, spin rewards and seats; open credits.\n"
     "/admin or /pending: the same menu.\n"
+    "/credits: open credits, each with Clear.\n"
     "/addspins &lt;telegram id&gt; &lt;n&gt; &lt;reason&gt;: give free spins.\n"
     "/stats today|week|month: totals in club time."
 )
@@ -189,8 +195,13 @@ def deposit_summary(t: Translator, method: PaymentMethod, data: dict) -> str:
         proof = t._("TXID: <code>{txid}</code>").format(txid=esc(data["proof"]))
     else:
         proof = t._("Slip: photo attached ✅")
+    pays = []
+    if data.get("credit_id"):
+        pays = [t._("🪑 Pays credit #{id} ({owed})").format(id=data["credit_id"],
+                                                           owed=t.money(data["credit_amount"], "MVR"))]
     return "\n".join([
         t._("<b>Please check your deposit</b>"),
+        *pays,
         t._("Method: {method}").format(method=esc(method.label)),
         t._("Amount: {amount}").format(amount=t.money(data["amount"], method.unit)),
         t._("Account name: {name}").format(name=esc(data["account_name"])),
@@ -202,8 +213,83 @@ def deposit_summary(t: Translator, method: PaymentMethod, data: dict) -> str:
 
 
 def deposit_submitted(t: Translator, deposit: Deposit) -> str:
+    if deposit.credit is not None:
+        return t._("✅ Payment <b>#{id}</b> of {amount} for your credit #{credit} was sent. An admin will check it "
+                   "soon; I will tell you when it is approved.").format(
+            id=deposit.id, amount=t.money(deposit.amount, deposit.currency), credit=deposit.credit.id)
     return t._("✅ Deposit <b>#{id}</b> of {amount} was sent. An admin will check it soon; I will tell you when "
                "it is decided.").format(id=deposit.id, amount=t.money(deposit.amount, deposit.currency))
+
+
+# --- seats on credit ------------------------------------------------------------------
+
+SEAT_NEEDS_PPPOKER = N_("🪑 A seat on credit needs your PPPoker id on file, so admins know where to load the "
+                        "chips. Send /start to add it, then ask again.")
+ASK_SEAT_AMOUNT = N_("🪑 <b>Seat on credit</b>: the chips are loaded as soon as an admin approves, and you pay "
+                     "right after.\nHow many chips do you want, in MVR?")
+CREDIT_NOT_OPEN = N_("This credit is already paid or cleared: there is nothing to pay.")
+# What a refusal of a seat request means, where the general sentence would not say it.
+SEAT_REFUSALS = {
+    "DUPLICATE_PENDING": N_("🪑 Your last seat request is still waiting for an admin. You can ask again once it "
+                            "is decided; I will tell you when it is."),
+    "CREDIT_OPEN": N_("🪑 You still owe for an earlier seat. Please pay that credit before asking for another "
+                      "seat."),
+}
+
+
+def seat_refusal(t: Translator, error: BackendRefusal) -> str:
+    if error.code == "INVALID" and error.field == "pppokerId":
+        return t._(SEAT_NEEDS_PPPOKER)
+    if error.code in SEAT_REFUSALS:
+        return t._(SEAT_REFUSALS[error.code])
+    return refusal(t, error)
+
+
+def seat_summary(t: Translator, data: dict) -> str:
+    amount = t.money(data["amount"], "MVR")
+    return "\n".join([
+        t._("<b>Please check your seat request</b>"),
+        t._("Chips on credit: {amount}").format(amount=amount),
+        t._("PPPoker id: <code>{pppoker_id}</code>").format(pppoker_id=esc(data["pppoker_id"])),
+        t._("Once an admin approves, you pay {amount} with a deposit.").format(amount=amount),
+        "",
+        t._(CONFIRM_HINT),
+    ])
+
+
+def seat_submitted(t: Translator, seat: SeatRequest) -> str:
+    return t._("✅ Seat request <b>#{id}</b> for {amount} was sent. An admin will decide soon; I will tell you "
+               "when it is decided.").format(id=seat.id, amount=t.money(seat.amount, "MVR"))
+
+
+def credit_open(t: Translator, credit: Credit) -> str:
+    """Told instead of asking for a seat, and in My account: what is owed, and how to pay it."""
+    return t._("🪑 You owe <b>{amount}</b> for your seat (credit #{id}). Transfer it to one of the accounts "
+               "below, then press the button of the one you paid to.").format(
+        amount=t.money(credit.amount, "MVR"), id=credit.id)
+
+
+def accounts(t: Translator, payment_methods: list[PaymentMethod]) -> str:
+    if not payment_methods:
+        return t._(NO_METHODS)
+    return "\n\n".join(method_details(t, method) for method in payment_methods)
+
+
+def amount_to_pay(owed: Decimal, method: PaymentMethod) -> Decimal:
+    """What settles `owed` MVR in the method's currency: rounded up to the cent, so it is never short."""
+    if method.currency == "MVR" or not method.rate_to_base:
+        return owed
+    return (owed / method.rate_to_base).quantize(Decimal("0.01"), rounding=ROUND_UP)
+
+
+def ask_credit_payment(t: Translator, method: PaymentMethod, credit: Credit, amount: Decimal) -> str:
+    return "\n".join([
+        t._("🪑 Paying credit #{id}: {owed}").format(id=credit.id, owed=t.money(credit.amount, "MVR")),
+        t._("Transfer <b>{amount}</b> to:").format(amount=t.money(amount, method.unit)),
+        method_details(t, method),
+        "",
+        t._(ASK_ACCOUNT_NAME),
+    ])
 
 
 # --- withdrawals --------------------------------------------------------------------
@@ -321,11 +407,16 @@ def _request_line(t: Translator, request) -> str:
 def account(t: Translator, overview) -> str:
     user, spin_account = overview.user, overview.user.spin_account
     none_yet = t._("none yet")
-    lines = [f"👤 <b>{person(user)}</b>",
-             t._("PPPoker id: <code>{pppoker_id}</code>").format(pppoker_id=esc(user.pppoker_id or "-")),
-             t._("Payout name: {name}").format(
-                 name=esc(user.account_name) if user.account_name else t._("- (set by your first approved deposit)")),
-             t._("Member since: {time}").format(time=t.time(user.created_at))]
+    lines = [f"👤 <b>{person(user)}</b>"]
+    if user.open_credit is not None:
+        lines.append(t._("🪑 <b>Open credit</b>: {amount} (#{id}, since {time}): please pay it with the buttons "
+                         "below.").format(amount=t.money(user.open_credit.amount, "MVR"), id=user.open_credit.id,
+                                          time=t.time(user.open_credit.created_at)))
+    lines += [
+        t._("PPPoker id: <code>{pppoker_id}</code>").format(pppoker_id=esc(user.pppoker_id or "-")),
+        t._("Payout name: {name}").format(
+            name=esc(user.account_name) if user.account_name else t._("- (set by your first approved deposit)")),
+        t._("Member since: {time}").format(time=t.time(user.created_at))]
     if spin_account:
         lines.append(t._("🎰 Spins: {available} available, {used} used; chips won {won}, approved {approved}").format(
             available=t.number(spin_account.available_spins), used=t.number(spin_account.total_spins_used),
@@ -349,17 +440,26 @@ def _amount(t: Translator, payload: dict) -> str:
         return esc(payload.get("amount", ""))
 
 
+def _deposit_approved(t: Translator, payload: dict) -> str:
+    if payload.get("settled_credit_id"):  # the chips were loaded with the seat: this paid for them
+        text = t._("✅ Your payment #{id} of {amount} was approved: your credit #{credit} is settled. Thank "
+                   "you!").format(id=payload.get("deposit_id"), amount=_amount(t, payload),
+                                  credit=payload["settled_credit_id"])
+    else:
+        text = t._("✅ Your deposit #{id} of {amount} was approved; your chips are being loaded.").format(
+            id=payload.get("deposit_id"), amount=_amount(t, payload))
+    spins = payload.get("spins_granted") or 0
+    if spins:
+        text += " " + t.ngettext("You earned <b>{count}</b> free spin 🎰.", "You earned <b>{count}</b> free "
+                                 "spins 🎰.", spins).format(count=t.number(spins))
+    return text
+
+
 def player_notice(t: Translator, kind: str, payload: dict) -> str | None:
     """What the player is told about an event of the feed; None: nothing to tell."""
     reason = esc(payload.get("reason", ""))
     if kind == "deposit.approved":
-        text = t._("✅ Your deposit #{id} of {amount} was approved; your chips are being loaded.").format(
-            id=payload.get("deposit_id"), amount=_amount(t, payload))
-        spins = payload.get("spins_granted") or 0
-        if spins:
-            text += " " + t.ngettext("You earned <b>{count}</b> free spin 🎰.", "You earned <b>{count}</b> free "
-                                     "spins 🎰.", spins).format(count=t.number(spins))
-        return text
+        return _deposit_approved(t, payload)
     if kind == "deposit.rejected":
         return t._("❌ Your deposit #{id} of {amount} was rejected.\nReason: {reason}").format(
             id=payload.get("deposit_id"), amount=_amount(t, payload), reason=reason)
@@ -383,7 +483,42 @@ def player_notice(t: Translator, kind: str, payload: dict) -> str | None:
     if kind == "spin.rejected":
         return t._("❌ Your spin win of {chips} chips was rejected.\nReason: {reason}").format(
             chips=t.number(payload.get("chips", 0)), reason=reason)
+    return seat_notice(t, kind, payload)
+
+
+# Notices that come with the payment accounts and a Pay button per method (pay_notice).
+PAY_NOW_KINDS = ("seat.approved", "credit.reminder")
+
+
+def seat_notice(t: Translator, kind: str, payload: dict) -> str | None:
+    mvr = {**payload, "currency": "MVR"}  # seats and credits are in MVR
+    if kind == "seat.rejected":
+        return t._("❌ Your seat request #{id} for {amount} was rejected.\nReason: {reason}").format(
+            id=payload.get("seat_request_id"), amount=_amount(t, mvr), reason=esc(payload.get("reason", "")))
+    if kind == "seat.expired":
+        return t._("⌛ Your seat request #{id} for {amount} expired: no admin could decide it in time. You can "
+                   "ask again.").format(id=payload.get("seat_request_id"), amount=_amount(t, mvr))
+    if kind == "credit.cleared":
+        return t._("✅ Your credit #{id} of {amount} was cleared by an admin: you owe nothing for it.\n"
+                   "Reason: {reason}").format(id=payload.get("credit_id"), amount=_amount(t, mvr),
+                                              reason=esc(payload.get("reason", "")))
+    # credit.settled: the deposit's approval that settled it tells the player (deposit.approved).
     return None
+
+
+def pay_notice(t: Translator, kind: str, payload: dict, payment_methods: list[PaymentMethod]) -> str:
+    """An approved seat, or a reminder to pay for one, with the accounts to pay to."""
+    mvr = {**payload, "currency": "MVR"}
+    if kind == "seat.approved":
+        head = t._("✅ Your seat request #{id} was approved: <b>{amount}</b> in chips are being loaded on credit.\n"
+                   "Please pay {amount} now: transfer it to one of these accounts, then press the button of the "
+                   "one you paid to.").format(id=payload.get("seat_request_id"), amount=_amount(t, mvr))
+    else:
+        head = t._("⏰ Reminder {reminder} of {reminders}: you owe <b>{amount}</b> for your seat (credit #{id}). "
+                   "Please pay it now: transfer it to one of these accounts, then press the button of the one you "
+                   "paid to.").format(reminder=payload.get("reminder"), reminders=payload.get("reminders"),
+                                      amount=_amount(t, mvr), id=payload.get("credit_id"))
+    return head + "\n\n" + accounts(t, payment_methods)
 
 
 # --- admins (English) ---------------------------------------------------------------
@@ -417,7 +552,9 @@ def admin_deposit(en: Translator, deposit: Deposit, *, proof_as_photo: bool) -> 
             f"Account name: {esc(deposit.account_name)}\n"
             f"{proof}\n"
             f"PPPoker id: <code>{esc(deposit.pppoker_id)}</code>\n"
-            f"Requested: {en.time(deposit.created_at)}\n"
+            + (f"🪑 Pays credit #{deposit.credit.id} ({en.money(deposit.credit.amount, 'MVR')} owed, "
+               f"{deposit.credit.status.lower()})\n" if deposit.credit else "")
+            + f"Requested: {en.time(deposit.created_at)}\n"
             + outcome(en, deposit.status, deposit.decided_by, deposit.decided_at, deposit.rejection_reason))
 
 
@@ -431,6 +568,37 @@ def admin_withdrawal(en: Translator, withdrawal: Withdrawal) -> str:
             f"Requested: {en.time(withdrawal.created_at)}\n"
             + outcome(en, withdrawal.status, withdrawal.decided_by, withdrawal.decided_at,
                       withdrawal.rejection_reason))
+
+
+def admin_seat(en: Translator, seat: SeatRequest) -> str:
+    lines = [f"🪑 <b>Seat request #{seat.id}</b>",
+             f"Player: {person(seat.user)}",
+             f"Chips on credit: <b>{en.money(seat.amount, 'MVR')}</b>",
+             f"PPPoker id: <code>{esc(seat.pppoker_id)}</code>",
+             f"Requested: {en.time(seat.created_at)}",
+             outcome(en, seat.status, seat.decided_by, seat.decided_at, seat.rejection_reason)]
+    if seat.credit is not None:
+        lines.append(f"Credit #{seat.credit.id}: {en.money(seat.credit.amount, 'MVR')}, {seat.credit.status.lower()}")
+    return "\n".join(lines)
+
+
+CREDIT_OUTCOMES = {"OPEN": "⏳ <b>Open</b>: owed", "SETTLED": "✅ <b>Settled</b>", "CLEARED": "🧹 <b>Cleared</b>"}
+
+
+def admin_credit(en: Translator, credit: Credit) -> str:
+    lines = [f"💳 <b>Credit #{credit.id}</b>",
+             f"Player: {person(credit.user) if credit.user else '-'}",
+             f"Owed: <b>{en.money(credit.amount, 'MVR')}</b> for seat request #{credit.seat_request_id}",
+             f"Opened: {en.time(credit.created_at)}, reminders sent: {credit.reminders_sent}"]
+    state = CREDIT_OUTCOMES.get(credit.status, esc(credit.status))
+    if credit.status != "OPEN":
+        state += f" by {esc(credit.closed_by or 'an admin')} at {en.time(credit.closed_at)}"
+    if credit.settlement_id:
+        state += f" (deposit #{credit.settlement_id})"
+    if credit.reason:
+        state += f"\nReason: {esc(credit.reason if len(credit.reason) <= 200 else credit.reason[:199] + '…')}"
+    lines.append(state)
+    return "\n".join(lines)
 
 
 def _wins(count: int) -> str:
@@ -450,12 +618,20 @@ def admin_spins(en: Translator, player: Person, spins: list[Spin]) -> str:
     return "\n".join(lines)
 
 
+KIND_NAMES = {"seat": "seat request"}  # the other kinds are named as they are
+
+
 def ask_reason(kind: str, request_id: int) -> str:
-    return f"Why is {kind} #{request_id} rejected? Send the reason the player will see, or /cancel."
+    if kind == "credit":
+        return f"Why is credit #{request_id} cleared (paid another way, written off)? Send the reason the player " \
+               "will see, or /cancel."
+    return f"Why is {KIND_NAMES.get(kind, kind)} #{request_id} rejected? Send the reason the player will see, " \
+           "or /cancel."
 
 
 def already_decided(status: str, decided_by: str | None) -> str:
-    word = {"APPROVED": "approved", "REJECTED": "rejected"}.get(status, status.lower())
+    word = {"APPROVED": "approved", "REJECTED": "rejected", "SETTLED": "settled", "CLEARED": "cleared"}.get(
+        status, status.lower())
     return f"Already {word} by {decided_by or 'an admin'}"
 
 
@@ -465,17 +641,24 @@ def decided_toast(status: str) -> str:
 
 PENDING_MENU = "🛠 <b>Admin</b>: what do you want to see?"
 NO_PENDING = {"deposit": "No pending deposits. 🎉", "withdrawal": "No pending withdrawals. 🎉",
-              "spin": "No pending spin rewards. 🎉"}
+              "spin": "No pending spin rewards. 🎉", "seat": "No pending seat requests. 🎉",
+              "credit": "No open credits. 🎉"}
 REASON_AGAIN = "\nSend the reason again when it is back, or /cancel."
 ANOTHER_REASON = "\nSend another reason, or /cancel."
 
 
 def rejected(kind: str, request_id: int) -> str:
-    return f"❌ {kind.title()} #{request_id} rejected."
+    if kind == "credit":
+        return f"🧹 Credit #{request_id} cleared."
+    return f"❌ {KIND_NAMES.get(kind, kind).capitalize()} #{request_id} rejected."
 
 
 def pending_footer(kind: str, shown: int) -> str:
     return f"Showing {shown} pending {kind}{'s' * (shown != 1)} (oldest first)."
+
+
+def open_credits_footer(shown: int) -> str:
+    return f"Showing {shown} open credit{'s' * (shown != 1)} (newest first)."
 
 
 def rewards_approved(en: Translator, count: int, chips: int) -> str:

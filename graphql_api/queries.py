@@ -71,6 +71,10 @@ class Query:
     def pending_seat_requests(self, first: int = 50, offset: int = 0) -> list[SeatRequestType]:
         return page(selectors.seat_requests_pending(), first=first, offset=offset)
 
+    @strawberry_django.field
+    def credit(self, id: strawberry.ID) -> CreditType | None:
+        return selectors.by_id(selectors.credit_list(), id)
+
     @strawberry_django.field(description="Newest first.")
     def credits(self, status: CreditStatus | None = None, telegram_id: BigInt | None = None,
                 first: int = 50, offset: int = 0) -> list[CreditType]:

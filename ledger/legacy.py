@@ -27,6 +27,8 @@ How history is journaled, so that `check_ledger` holds after an import:
   gets REWARD_APPROVED, a rejected one REWARD_REJECTED, exactly as live.
 * Pending and rejected requests have no entry, as live, and a player can have
   only one pending deposit and one pending withdrawal (DuplicatePending).
+* A legacy seat request has no entry (it moves nothing); an open legacy credit gets its CREDIT_OPENED
+  entry, so what it owes is in the journal and check_ledger proves it like a live credit.
 * Amounts in MVR use each method's current rate (the legacy sheet kept none).
 * Journal entries are append-only and dated when written, so they carry the
   import's time; their note (given by the caller, required) names the legacy
@@ -39,13 +41,14 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from ledger.actors import Actor
-from ledger.errors import DuplicatePending, Invalid
+from ledger.errors import CreditOpen, DuplicatePending, Invalid
 from ledger.services import journal, payout_name_set_once
 from ledger.validators import amount_in_base, check_amount, clean_pppoker_id, clean_tally, clean_telegram_id
 from ledger.models import (
-    Deposit, JournalEntry, JournalKind, PaymentMethod, Player, RequestStatus, RewardStatus, Spin,
-    SpinAccount, Withdrawal,
+    Credit, CreditStatus, Deposit, JournalEntry, JournalKind, PaymentMethod, Player, RequestStatus, RewardStatus,
+    SeatRequest, Spin, SpinAccount, Withdrawal,
 )
+from ledger.services.credits import REMINDERS
 
 
 # --- checks ---------------------------------------------------------------------------
@@ -288,3 +291,58 @@ def legacy_spin_create(*, player: Player, prize: str, chips: int, status: str, c
         account.version += 1
         account.save()
         return spin
+
+
+# --- seats on credit --------------------------------------------------------------------
+
+def legacy_seat_request_create(*, player: Player, amount: Decimal, pppoker_id: str, status: str,
+                               created_at: datetime, decided_at: datetime | None = None, decided_by: str = "",
+                               rejection_reason: str = "", legacy_ref: str) -> SeatRequest:
+    """A legacy seat request, as the sheet has it. No entry: what is owed is the credit's, not the request's."""
+    if status not in RequestStatus.values:
+        raise Invalid(f"status {status!r} is not one of {', '.join(RequestStatus.values)}")
+    if created_at is None:
+        raise Invalid("created_at is required")
+    _check_time(created_at, "created_at")
+    _check_decision(decided=status != RequestStatus.PENDING, rejected=status == RequestStatus.REJECTED,
+                    decided_at=decided_at, decided_by=decided_by, rejection_reason=rejection_reason)
+    _check_length(legacy_ref, label="legacy_ref", max_length=32, required=True)
+    amount = check_amount(amount, label="amount")
+    with transaction.atomic():
+        return _create_request(
+            SeatRequest, player=player, status=status, label="seat request", amount=amount,
+            pppoker_id=_check_pppoker_id(pppoker_id), legacy_ref=legacy_ref, created_at=created_at,
+            decided_at=decided_at, decided_by=decided_by, rejection_reason=rejection_reason)
+
+
+def legacy_credit_open(*, seat_request: SeatRequest, amount: Decimal, created_at: datetime, reminders_sent: int,
+                       actor: Actor, note: str) -> Credit:
+    """The open credit of an approved legacy seat: CREDIT_OPENED with what it owes (the sheet's figure,
+    which may differ from the seat's amount), opened when the sheet says.
+
+    Reminders the legacy bot already sent count (at most the live number), so none is sent twice.
+    """
+    amount = check_amount(amount, label="credit amount")
+    if created_at is None:
+        raise Invalid("created_at is required")
+    _check_time(created_at, "created_at")
+    reminders_sent = min(clean_tally(reminders_sent, label="reminder count"), REMINDERS)
+    _check_note(note)
+    with transaction.atomic():
+        seat = SeatRequest.objects.select_for_update().get(pk=seat_request.pk)
+        if seat.status != RequestStatus.APPROVED:
+            raise Invalid(f"seat request {seat.legacy_ref or seat.pk} is {seat.status.lower()}, not approved")
+        if Credit.objects.filter(seat_request=seat).exists():
+            raise Invalid(f"seat request {seat.legacy_ref or seat.pk} already has its credit")
+        SpinAccount.objects.select_for_update().get(player_id=seat.player_id)  # the player's lock, as live
+        open_credit = Credit.objects.filter(player_id=seat.player_id, status=CreditStatus.OPEN).first()
+        if open_credit is not None:
+            raise CreditOpen(f"player {seat.player.telegram_id} already has an open credit "
+                             f"({open_credit.seat_request.legacy_ref or open_credit.pk}); only one can be open")
+        credit = Credit.objects.create(player_id=seat.player_id, seat_request=seat, amount=amount,
+                                       reminders_sent=reminders_sent)
+        Credit.objects.filter(pk=credit.pk).update(created_at=created_at)
+        credit.created_at = created_at
+        journal.record(JournalEntry(kind=JournalKind.CREDIT_OPENED, player_id=seat.player_id, credit=credit,
+                                    amount_base=credit.amount, actor=actor.label, note=note))
+        return credit

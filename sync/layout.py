@@ -1,4 +1,4 @@
-"""The admins' spreadsheet as it was before the backend: five tabs, fixed headers.
+"""The admins' spreadsheet as it was before the backend: its tabs and their fixed headers.
 
 Admins' filters and formulas depend on these titles, header words and column
 positions, so they are kept exactly (domain.md, "The spreadsheet mirror"). The
@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.clubtime import club_time_text
-from ledger.models import RequestStatus, RewardStatus
+from ledger.models import CreditStatus, RequestStatus, RewardStatus
 
 USERS = "Users"
 DEPOSITS = "Deposits"
@@ -25,11 +25,13 @@ WITHDRAWALS = "Withdrawals"
 SPIN_USERS = "Spin Users"
 SPIN_HISTORY = "Spin History"
 SPIN_ID = "Spin ID"  # the one column the legacy layout lacked: the last of Spin History
+SEAT_REQUESTS = "Seat Requests"
+USER_CREDITS = "User Credits"
 
 # Sheets stores numbers as doubles: ids above 2^53 would silently lose digits.
 MAX_EXACT_NUMBER = 2**53
-# Ids the backend gives new rows: D12 (deposit), W7 (withdrawal), S40 (spin).
-BACKEND_ID = re.compile(r"^([DWS])(\d+)$")
+# Ids the backend gives new rows: D12 (deposit), W7 (withdrawal), S40 (spin), SR3 (seat request).
+BACKEND_ID = re.compile(r"^(SR|[DWS])(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class SheetLayout:
     columns: tuple[str, ...]
     # Columns read each cycle to find where each object's row is (0-based, contiguous).
     key_columns: tuple[int, ...]
+    # (request id, user id) columns where a legacy request id is unique only with its user; None: the
+    # first key column alone is the key.
+    id_columns: tuple[int, int] | None = None
     # Cells a new row gets where the rendering says "no backend value".
     append_defaults: dict[int, Any] = field(default_factory=dict)
 
@@ -79,19 +84,27 @@ LAYOUTS: dict[str, SheetLayout] = {layout.title: layout for layout in (
     SheetLayout(DEPOSITS, ("Request ID", "User ID", "Username", "PPPoker ID", "Amount", "Payment Method",
                            "Account Name", "Transaction ID/Slip", "Status", "Requested At", "Processed At",
                            "Processed By", "Notes"),
-                key_columns=(0, 1)),
+                key_columns=(0, 1), id_columns=(0, 1)),
     SheetLayout(WITHDRAWALS, ("Request ID", "User ID", "Username", "PPPoker ID", "Amount", "Payment Method",
                               "Account Name", "Account Number", "Status", "Requested At", "Processed At",
                               "Processed By", "Notes"),
-                key_columns=(0, 1)),
+                key_columns=(0, 1), id_columns=(0, 1)),
     SheetLayout(SPIN_USERS, ("User ID", "Username", "Available Spins", "Total Spins Used", "Total Chips Earned",
                              "Total Deposit (MVR)", "Created At", "Last Spin At", "PPPoker ID"),
                 key_columns=(0,)),
     SheetLayout(SPIN_HISTORY, ("User ID", "Username", "Prize Won", "Chips Amount", "Timestamp", "PPPoker ID",
                                "Status", "Approved By", "Approved At", SPIN_ID),
                 key_columns=(9,)),
+    SheetLayout(SEAT_REQUESTS, ("Request ID", "User ID", "Username", "PPPoker ID", "Amount", "Payment Method",
+                                "Transaction ID/Slip", "Status", "Requested At", "Approved At", "Settled At",
+                                "Processed By", "Has Credit", "Notes"),
+                key_columns=(0, 1), id_columns=(0, 1)),
+    # One row per credit, found by its seat request's id (E) with the user (A).
+    SheetLayout(USER_CREDITS, ("User ID", "Username", "PPPoker ID", "Credit Amount", "Seat Request ID",
+                               "Created At", "Reminder Count", "Status"),
+                key_columns=(0, 1, 2, 3, 4), id_columns=(4, 0)),
 )}
-SHEET_ORDER = (USERS, DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY)
+SHEET_ORDER = (USERS, DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY, SEAT_REQUESTS, USER_CREDITS)
 # The legacy Spin History ended at "Approved At"; the import accepts that header.
 LEGACY_SPIN_HISTORY_WIDTH = 9
 
@@ -136,10 +149,17 @@ def check_header(layout: SheetLayout, header: list, *, required: int = 0) -> Hea
 REQUEST_WORDS = {"Pending": RequestStatus.PENDING, "Approved": RequestStatus.APPROVED,
                  "Completed": RequestStatus.APPROVED, "Rejected": RequestStatus.REJECTED}
 SPIN_WORDS = {"Auto": RewardStatus.AUTO, **REQUEST_WORDS}
+# A seat the legacy bot marked Settled was approved (and later paid); Expired ones were rejected.
+SEAT_WORDS = {**REQUEST_WORDS, "Settled": RequestStatus.APPROVED, "Expired": RequestStatus.REJECTED}
+CREDIT_WORDS = {"Open": CreditStatus.OPEN, "Settled": CreditStatus.SETTLED, "Cleared": CreditStatus.CLEARED}
 
 
 def status_word(status: str) -> str:
     return next(word for word, value in SPIN_WORDS.items() if value == status)
+
+
+def credit_word(status: str) -> str:
+    return next(word for word, value in CREDIT_WORDS.items() if value == status)
 
 
 def status_from_word(word: str, words: dict[str, str]) -> str | None:
@@ -206,9 +226,13 @@ def request_key(request_id: Any, user_id: Any) -> str:
 
 def sheet_row_key(layout: SheetLayout, cells: list) -> str:
     """The key of a sheet row, from the key columns as read (cells start at key_columns[0])."""
-    if layout.key_columns == (0, 1):
-        return request_key(cells[0] if cells else "", cells[1] if len(cells) > 1 else "")
-    return normalize_key(cells[0] if cells else "")
+    def cell(column: int):
+        index = column - layout.key_columns[0]
+        return cells[index] if 0 <= index < len(cells) else ""
+    if layout.id_columns is not None:
+        request_column, user_column = layout.id_columns
+        return request_key(cell(request_column), cell(user_column))
+    return normalize_key(cell(layout.key_columns[0]))
 
 
 # --- ledger rows -> sheet rows ------------------------------------------------------
@@ -295,3 +319,49 @@ def render_spin(row: dict) -> list:
     return [telegram_id(row["player__telegram_id"]), row["player__username"], row["prize"], row["chips"],
             club_time_text(row["created_at"]), row["player__pppoker_id"], status_word(row["status"]),
             row["decided_by"], club_time_text(row["decided_at"]), spin_id(row["id"])]
+
+
+SEAT_REQUEST_FIELDS = ("id", "legacy_ref", "player__telegram_id", "player__username", "pppoker_id", "amount",
+                       "status", "created_at", "decided_at", "decided_by", "rejection_reason", "credit__status",
+                       "credit__closed_at", "credit__reason", "credit__settlement__method__code",
+                       "credit__settlement__proof")
+
+
+def seat_request_id(row: dict, prefix: str = "") -> str:
+    """The seat's id in the sheets: its legacy Request ID, else SR<id>. `prefix` reads a credit's seat fields."""
+    return row[f"{prefix}legacy_ref"] or f"SR{row[f'{prefix}id']}"
+
+
+def seat_request_key(row: dict) -> str:
+    return request_key(seat_request_id(row), row["player__telegram_id"])
+
+
+def render_seat_request(row: dict) -> list:
+    """How the seat was paid (method, slip, when) is its settling deposit's; what the backend does not know
+    about a seat (a legacy payment, say) stays as the admins wrote it."""
+    credit = row["credit__status"]
+    closed = credit in (CreditStatus.SETTLED, CreditStatus.CLEARED)
+    if row["status"] == RequestStatus.REJECTED:
+        notes = row["rejection_reason"] or None
+    else:
+        notes = row["credit__reason"] if credit == CreditStatus.CLEARED and row["credit__reason"] else None
+    return [seat_request_id(row), telegram_id(row["player__telegram_id"]), row["player__username"],
+            row["pppoker_id"], number(row["amount"]), row["credit__settlement__method__code"] or None,
+            row["credit__settlement__proof"] or None, status_word(row["status"]), club_time_text(row["created_at"]),
+            club_time_text(row["decided_at"]) if row["status"] == RequestStatus.APPROVED else "",
+            club_time_text(row["credit__closed_at"]) if closed else None, row["decided_by"],
+            "Yes" if credit == CreditStatus.OPEN else "No", notes]
+
+
+CREDIT_FIELDS = ("id", "player__telegram_id", "player__username", "seat_request__pppoker_id", "amount",
+                 "seat_request__id", "seat_request__legacy_ref", "created_at", "reminders_sent", "status")
+
+
+def credit_key(row: dict) -> str:
+    return request_key(seat_request_id(row, "seat_request__"), row["player__telegram_id"])
+
+
+def render_credit(row: dict) -> list:
+    return [telegram_id(row["player__telegram_id"]), row["player__username"], row["seat_request__pppoker_id"],
+            number(row["amount"]), seat_request_id(row, "seat_request__"), club_time_text(row["created_at"]),
+            row["reminders_sent"], credit_word(row["status"])]

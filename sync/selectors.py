@@ -9,12 +9,12 @@ exactly the version of the values written.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, JSONField, Model, OuterRef, Subquery, Value
+from django.db.models import F, JSONField, Model, OuterRef, PositiveBigIntegerField, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from ledger.models import Deposit, Player, Spin, SpinAccount, Withdrawal
+from ledger.models import Credit, Deposit, Player, SeatRequest, Spin, SpinAccount, Withdrawal
 from sync import layout
-from sync.layout import DEPOSITS, SPIN_HISTORY, SPIN_USERS, USERS, WITHDRAWALS
+from sync.layout import DEPOSITS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS
 from sync.models import ImportedRow, MirroredRow
 
 
@@ -32,6 +32,11 @@ def _with_player() -> F:
     return F("version") + F("player__version")
 
 
+def _with_player_and_credit() -> F:
+    # A seat's row also shows its credit (Has Credit, Settled At, how it was paid), which has a version of its own.
+    return _with_player() + Coalesce(F("credit__version"), Value(0), output_field=PositiveBigIntegerField())
+
+
 SOURCES: dict[str, SheetSource] = {
     USERS: SheetSource(Player, layout.USER_FIELDS, ("id",), lambda: F("version"), layout.user_key,
                        layout.render_user),
@@ -43,6 +48,10 @@ SOURCES: dict[str, SheetSource] = {
                             layout.spin_account_key, layout.render_spin_account),
     SPIN_HISTORY: SheetSource(Spin, layout.SPIN_FIELDS, ("created_at", "id"), _with_player,
                               layout.spin_key, layout.render_spin),
+    SEAT_REQUESTS: SheetSource(SeatRequest, layout.SEAT_REQUEST_FIELDS, ("created_at", "id"), _with_player_and_credit,
+                               layout.seat_request_key, layout.render_seat_request),
+    USER_CREDITS: SheetSource(Credit, layout.CREDIT_FIELDS, ("created_at", "id"), _with_player,
+                              layout.credit_key, layout.render_credit),
 }
 
 

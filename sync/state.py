@@ -57,5 +57,10 @@ def record_imported(sheet: str, source_key: str, object_id: int, *, row_shows_it
     """
     ImportedRow.objects.create(sheet=sheet, source_key=source_key, object_id=object_id)
     if row_shows_it:
-        record_written(sheet, [(pk, version, None)
-                               for pk, version in selectors.row_versions(sheet, [object_id]).items()])
+        record_shown(sheet, object_id)
+
+
+def record_shown(sheet: str, object_id: int) -> None:
+    """The sheet row already shows the object as it is now (its cells unknown): the mirror leaves it
+    alone until the object changes."""
+    record_written(sheet, [(pk, version, None) for pk, version in selectors.row_versions(sheet, [object_id]).items()])

@@ -121,6 +121,11 @@ def test_reads_filter_and_find_by_id(api, player, admin):
     assert api('{ seatRequest(id: "%s") { id status credit { id } } }' % seat.pk)["seatRequest"] == {
         "id": str(seat.pk), "status": "APPROVED", "credit": {"id": str(credit.pk)}}
     assert api('{ seatRequest(id: "nope") { id } }')["seatRequest"] is None
+    assert api('{ credit(id: "%s") { id status amount seatRequest { id } user { telegramId } } }' % credit.pk)[
+        "credit"] == {"id": str(credit.pk), "status": "OPEN", "amount": "100.00", "seatRequest": {"id": str(seat.pk)},
+                      "user": {"telegramId": PLAYER_ID}}
+    assert api('{ credit(id: "424242") { id } }')["credit"] is None
+    assert api('{ credit(id: "nope") { id } }')["credit"] is None
     assert [c["id"] for c in api("{ credits(status: OPEN) { id } }")["credits"]] == [str(credit.pk)]
     assert api("{ credits(status: SETTLED) { id } }")["credits"] == []
     assert api("{ credits(telegramId: %d) { id } }" % (PLAYER_ID + 1))["credits"] == []

@@ -80,7 +80,7 @@ def ledger_with_everything(methods, admin):
 
 
 BY_ID = {"deposit": "deposits", "withdrawal": "withdrawals", "spin": "spinHistory",
-         "seatRequest": "pendingSeatRequests"}
+         "seatRequest": "pendingSeatRequests", "credit": "credits"}
 
 
 def read_documents(telegram_id: int) -> dict[str, str]:

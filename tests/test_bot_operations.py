@@ -19,7 +19,7 @@ from botclient.config import Config, ConfigError
 from botclient.handlers.admin import period_bounds
 from botclient.handlers.flow import parse_amount
 from botclient.i18n import Translator
-from botclient.records import Spin
+from botclient.records import PaymentMethod, Spin
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = build_schema((ROOT / "schema.graphql").read_text())
@@ -96,6 +96,31 @@ def test_callback_data_fits_telegram():
                 button.callback_data) or keyboards.APPROVE_ALL_PATTERN.match(button.callback_data)
     assert keyboards.parse_decision(keyboards.DECIDE_PATTERN.match("d:a:12")) == ("deposit", 12, None)
     assert keyboards.parse_decision(keyboards.REJECT_PATTERN.match(f"s:r:5:{big}")) == ("spin", 5, big)
+
+
+def test_seat_and_credit_buttons_fit_telegram_and_name_their_kind():
+    big = 2**62
+    for markup in (keyboards.decide("seat", big), keyboards.clear_credit(big)):
+        for button in (b for row in markup.inline_keyboard for b in row):
+            assert len(button.callback_data.encode()) <= 64
+    assert keyboards.parse_decision(keyboards.DECIDE_PATTERN.match(f"t:a:{big}")) == ("seat", big, None)
+    assert keyboards.parse_decision(keyboards.REJECT_PATTERN.match("t:r:3")) == ("seat", 3, None)
+    assert keyboards.parse_decision(keyboards.REJECT_PATTERN.match("k:r:8")) == ("credit", 8, None)
+    assert not keyboards.DECIDE_PATTERN.match("k:a:8")  # a credit is cleared (with a reason), never approved
+    pay = keyboards.pay_credit(EN, [PaymentMethod("USDT", "USDT (TRC20)", "USD", "T", "C", Decimal("15.40"))], big)
+    [[button]] = pay.inline_keyboard
+    assert len(button.callback_data.encode()) <= 64 and keyboards.PAY_PATTERN.match(button.callback_data).groups() == (
+        str(big), "USDT")
+    assert keyboards.pay_credit(EN, [], 1) is None
+
+
+def test_what_settles_a_credit_in_each_currency_is_never_short():
+    mvr = PaymentMethod("BML", "Bank of Maldives", "MVR", "1", "C", Decimal("1"))
+    usd = PaymentMethod("USD", "USD", "USD", "1", "C", Decimal("15.40"))
+    assert texts.amount_to_pay(Decimal("1500.00"), mvr) == Decimal("1500.00")
+    assert texts.amount_to_pay(Decimal("1500.00"), usd) == Decimal("97.41")  # 97.402..., rounded up
+    assert Decimal("97.41") * Decimal("15.40") >= Decimal("1500")
+    assert texts.amount_to_pay(Decimal("154.00"), usd) == Decimal("10.00")
 
 
 def test_spin_buttons_show_only_what_is_affordable():

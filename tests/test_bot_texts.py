@@ -16,7 +16,7 @@ from graphql import build_schema
 from botclient import i18n, keyboards, texts
 from botclient.api import BackendRefusal
 from botclient.i18n import Translator, compile_catalogs
-from botclient.records import Eligibility
+from botclient.records import Eligibility, PaymentMethod
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "botclient"
@@ -142,8 +142,8 @@ def test_times_are_club_time_to_the_minute_with_the_zone():
 def test_menu_keys_are_translated_and_recognised_in_either_language():
     dv_menu = [button for row in keyboards.main_menu(DV).keyboard for button in row]
     assert all(THAANA.search(button.text) for button in dv_menu)
-    for button in (keyboards.DEPOSIT, keyboards.WITHDRAW, keyboards.SPINS, keyboards.ACCOUNT, keyboards.HELP,
-                   keyboards.LANGUAGE):
+    for button in (keyboards.DEPOSIT, keyboards.WITHDRAW, keyboards.SEAT, keyboards.SPINS, keyboards.ACCOUNT,
+                   keyboards.HELP, keyboards.LANGUAGE):
         assert set(keyboards.labels(button)) == {EN._(button), DV._(button)} and len(keyboards.labels(button)) == 2
     assert [b.text for b in keyboards.languages().inline_keyboard[0]] == ["English", "ދިވެހި"]
 
@@ -166,3 +166,35 @@ def test_withdrawal_rules_are_told_with_their_figures():
 
 def test_language_names_are_each_in_their_own_language():
     assert i18n.LANGUAGE_NAMES == {"en": "English", "dv": "ދިވެހި"}
+
+
+def test_seat_and_credit_notices_in_both_languages():
+    methods = [PaymentMethod("BML", "Bank of Maldives", "MVR", "7730000123456", "Club Ltd", Decimal("1"))]
+    approved = {"seat_request_id": 4, "credit_id": 9, "amount": "1500.00", "decided_by": "@anna (1)"}
+    for t in (EN, DV):
+        text = texts.pay_notice(t, "seat.approved", approved, methods)
+        assert "1,500.00 MVR" in text and "7730000123456" in text and "#4" in text
+        reminder = texts.pay_notice(t, "credit.reminder", {"credit_id": 9, "amount": "1500", "reminder": 2,
+                                                            "reminders": 2}, methods)
+        assert "#9" in reminder and "1,500.00 MVR" in reminder
+        [buttons] = keyboards.pay_credit(t, methods, 9).inline_keyboard
+        assert [b.callback_data for b in buttons] == ["pay:9:BML"]
+        for kind in ("seat.rejected", "seat.expired", "credit.cleared"):
+            notice = texts.player_notice(t, kind, {"seat_request_id": 4, "credit_id": 9, "amount": "800",
+                                                   "reason": "<full>"})
+            assert "800.00 MVR" in notice and "<full>" not in notice
+        assert texts.player_notice(t, "credit.settled", {"credit_id": 9}) is None  # deposit.approved says it
+        settled = texts.player_notice(t, "deposit.approved", {"deposit_id": 5, "amount": "1500", "currency": "MVR",
+                                                              "spins_granted": 7, "settled_credit_id": 9})
+        assert "#9" in settled and "7" in settled
+    assert THAANA.search(texts.pay_notice(DV, "seat.approved", approved, methods))
+    assert "chips are being loaded" not in texts.player_notice(EN, "deposit.approved", {
+        "deposit_id": 5, "amount": "1500", "currency": "MVR", "settled_credit_id": 9})
+
+
+def test_seat_refusals_say_what_blocks_the_seat():
+    no_id = BackendRefusal("INVALID", "A seat needs your PPPoker id on file; send it first.", "pppokerId")
+    assert texts.seat_refusal(EN, no_id) == texts.SEAT_NEEDS_PPPOKER and "/start" in texts.SEAT_NEEDS_PPPOKER
+    assert texts.seat_refusal(EN, BackendRefusal("CREDIT_OPEN")) == texts.SEAT_REFUSALS["CREDIT_OPEN"]
+    assert THAANA.search(texts.seat_refusal(DV, BackendRefusal("DUPLICATE_PENDING")))
+    assert texts.seat_refusal(EN, BackendRefusal("INVALID", "", "amount")) == texts.INVALID_FIELDS["amount"]

@@ -8,11 +8,12 @@ from django.core.management import CommandError, call_command
 from ledger import services
 from ledger.audit import ledger_discrepancies
 from ledger.models import (
-    Deposit, Event, JournalEntry, JournalKind, Player, Spin, SpinAccount, Withdrawal,
+    Credit, Deposit, Event, JournalEntry, JournalKind, Player, SeatRequest, Spin, SpinAccount, Withdrawal,
 )
 from sync import selectors
 from sync.layout import (
-    DEPOSITS, LAYOUTS, SHEET_ORDER, SPIN_HISTORY, SPIN_USERS, USERS, WITHDRAWALS, sheet_row_key,
+    DEPOSITS, LAYOUTS, SEAT_REQUESTS, SHEET_ORDER, SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS,
+    sheet_row_key,
 )
 from sync.mirror import sync_cycle
 from sync.models import ImportedRow
@@ -83,6 +84,28 @@ def legacy_book(fake):
         [BOB, "bob", "10 Chips", "10", "yesterday", "23456", "Pending", "", ""],
         [CY, "cy", "10 Chips", "10", "2025-11-22 09:00:00", "34567", "Auto", "", ""],
     ])
+    fake.add_sheet(SID, SEAT_REQUESTS, rows=[
+        header[SEAT_REQUESTS],
+        ["SEAT20251115200000", ALI, "ali", "12345", "1,000", "BML", "AgACseatslip", "Settled", "2025-11-15 20:00:00",
+         "2025-11-15 20:01:00", "2025-11-15 21:00:00", "@boss", "No", ""],
+        ["SEAT20251116200000", BOB, "bob", "23456", "500", "", "", "Approved", "2025-11-16 20:00:00",
+         "2025-11-16 20:01:00", "", "@boss", "Yes", "regular"],
+        ["SEAT20251117200000", CY, "cy", "34567", "300", "", "", "Expired", "2025-11-17 20:00:00", "", "", "system",
+         "No", ""],
+        ["SEAT20251118200000", CY, "cy", "34567", "MVR 250", "", "", "Pending", "2025-11-18 20:00:00", "", "", "",
+         "No", ""],
+        ["SEAT20251119200000", CY, "cy", "34567", "0", "", "", "Pending", "2025-11-19 20:00:00", "", "", "", "No", ""],
+        ["SR999", ALI, "ali", "12345", "100", "", "", "Pending", "2025-11-19 21:00:00", "", "", "", "No", ""],
+    ])
+    fake.add_sheet(SID, USER_CREDITS, rows=[
+        header[USER_CREDITS],
+        [ALI, "ali", "12345", "1,000", "SEAT20251115200000", "2025-11-15 20:01:00", "2", "Settled"],
+        [BOB, "bob", "23456", "500", "SEAT20251116200000", "2025-11-16 20:01:00", "1", "Open"],
+        [DEE, "dee", "45678", "200", "SEAT20251120200000", "2025-11-20 20:01:00", "0", "Open"],
+        [CY, "cy", "34567", "300", "SEAT20251117200000", "2025-11-17 20:01:00", "0", "Open"],
+        [BOB, "bob", "23456", "100", "SEAT20251121200000", "2025-11-21 20:01:00", "0", "Open"],
+        [ALI, "ali", "12345", "50", "", "2025-11-22 20:00:00", "0", "Open"],
+    ])
 
 
 @pytest.fixture
@@ -121,6 +144,11 @@ EXPECTED_REFUSALS = {
     (WITHDRAWALS, 4): "status 'Cancelled' is not Pending, Approved, Completed or Rejected",
     (SPIN_HISTORY, 8): "Timestamp 'yesterday' is not a YYYY-MM-DD HH:MM:SS time",
     (SPIN_HISTORY, 9): "a win of 10 chips needs status Pending, Approved or Rejected",
+    (SEAT_REQUESTS, 6): "is not greater than zero",
+    (SEAT_REQUESTS, 7): "Request ID SR999 looks like a backend id",
+    (USER_CREDITS, 5): "seat request SEAT20251117200000 is rejected, not approved",
+    (USER_CREDITS, 6): "player 5000000002 already has an open credit (SEAT20251116200000)",
+    (USER_CREDITS, 7): "no Seat Request ID",
 }
 
 
@@ -326,3 +354,78 @@ def test_a_header_with_a_blank_legacy_column_or_a_foreign_column_j_is_not_import
     assert "Spin History: not imported: the header row does not match the legacy layout " \
            "(J1 is 'Comment', expected 'Spin ID')" in out
     assert Player.objects.count() == 0
+
+
+# --- seats on credit --------------------------------------------------------------------------
+
+def test_open_legacy_credits_become_open_credits_journaled_and_closed_ones_stay_in_the_sheet(legacy, capsys):
+    run_import()
+    out = capsys.readouterr().out
+
+    assert "Seat Requests: 4 imported, 0 already present, 2 refused, 0 blank rows skipped" in out
+    assert "User Credits: 2 imported, 0 already present, 3 refused, 0 blank rows skipped, " \
+           "1 settled or cleared (nothing owed) left in the sheet" in out
+    seats = {(s.legacy_ref, s.player.telegram_id): s for s in SeatRequest.objects.select_related("player")}
+    assert {key: seat.status for key, seat in seats.items()} == {
+        ("SEAT20251115200000", ALI): "APPROVED", ("SEAT20251116200000", BOB): "APPROVED",
+        ("SEAT20251117200000", CY): "REJECTED", ("SEAT20251118200000", CY): "PENDING",
+        ("SEAT20251120200000", DEE): "APPROVED"}  # Dee's seat is known only from her credit row
+    expired = seats["SEAT20251117200000", CY]
+    assert (expired.rejection_reason, expired.decided_by) == ("expired", "system")
+    assert seats["SEAT20251118200000", CY].amount == Decimal("250")
+    assert seats["SEAT20251116200000", BOB].created_at == datetime(2025, 11, 16, 15, 0, tzinfo=UTC)
+
+    credits = {c.player.telegram_id: c for c in Credit.objects.select_related("player", "seat_request")}
+    assert set(credits) == {BOB, DEE}
+    bob, dee = credits[BOB], credits[DEE]
+    assert (bob.status, bob.amount, bob.reminders_sent, bob.seat_request) == (
+        "OPEN", Decimal("500"), 1, seats["SEAT20251116200000", BOB])
+    assert bob.created_at == datetime(2025, 11, 16, 15, 1, tzinfo=UTC)
+    assert (dee.amount, dee.seat_request.decided_by) == (Decimal("200"), "legacy sheet")
+    opened = JournalEntry.objects.filter(kind=JournalKind.CREDIT_OPENED).order_by("id")
+    assert [(entry.credit_id, entry.amount_base) for entry in opened] == [(bob.pk, Decimal("500")),
+                                                                          (dee.pk, Decimal("200"))]
+    assert Event.objects.count() == 0
+    assert ledger_discrepancies() == []
+    call_command("check_ledger")
+
+    # A second run takes nothing in twice, even after the mirror appended Dee's seat to Seat Requests.
+    sync_cycle()
+    appended = [row for row in data_rows(legacy, SEAT_REQUESTS) if row[0] == "SEAT20251120200000"]
+    assert len(appended) == 1 and appended[0][1:5] == [str(DEE), "dee", "45678", "200"] and appended[0][12] == "Yes"
+    before = (sorted(SeatRequest.objects.values_list("id", "version")), sorted(Credit.objects.values_list("id")))
+    run_import()
+    again = capsys.readouterr().out
+    assert "Seat Requests: 0 imported, 5 already present, 2 refused" in again
+    assert "User Credits: 0 imported, 2 already present, 3 refused" in again
+    assert (sorted(SeatRequest.objects.values_list("id", "version")),
+            sorted(Credit.objects.values_list("id"))) == before
+
+
+def test_the_mirror_keeps_legacy_seat_and_credit_rows_in_place_as_credits_close(legacy, admin):
+    run_import()
+    sync_cycle()
+    seat_rows, credit_rows = len(data_rows(legacy, SEAT_REQUESTS)), len(data_rows(legacy, USER_CREDITS))
+    bob_seat = next(row for row in data_rows(legacy, SEAT_REQUESTS) if row[:2] == ["SEAT20251116200000", str(BOB)])
+    assert bob_seat[13] == "regular"  # opening the imported credit was no news for its legacy row
+
+    bob = Credit.objects.get(player__telegram_id=BOB)
+    services.credit_clear(credit_id=bob.pk, actor=admin, reason="paid in cash")
+    dee = Credit.objects.get(player__telegram_id=DEE)
+    deposit = services.deposit_create(telegram_id=DEE, amount=Decimal("200"), method="MIB", account_name="Dee Real",
+                                      proof="AgACdeeslip", pppoker_id="45678", credit_id=dee.pk)
+    services.deposit_approve(deposit_id=deposit.pk, actor=admin)
+    legacy.reset_calls()
+    sync_cycle()
+
+    assert legacy.count(kind="values.append") == 1  # only the settling deposit, in Deposits
+    assert (len(data_rows(legacy, SEAT_REQUESTS)), len(data_rows(legacy, USER_CREDITS))) == (seat_rows, credit_rows)
+    credits = {(row[4], row[0]): row for row in data_rows(legacy, USER_CREDITS)}
+    assert credits["SEAT20251116200000", str(BOB)][7] == "Cleared"
+    assert credits["SEAT20251120200000", str(DEE)][7] == "Settled"
+    assert credits["SEAT20251115200000", str(ALI)][7] == "Settled"  # not imported: left as it was
+    seats = {(row[0], row[1]): row for row in data_rows(legacy, SEAT_REQUESTS)}
+    bob_seat, dee_seat = seats["SEAT20251116200000", str(BOB)], seats["SEAT20251120200000", str(DEE)]
+    assert (bob_seat[12], bob_seat[13]) == ("No", "paid in cash") and bob_seat[10]
+    assert dee_seat[5:8] == ["MIB", "AgACdeeslip", "Approved"] and dee_seat[10] and dee_seat[12] == "No"
+    assert ledger_discrepancies() == []

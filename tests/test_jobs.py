@@ -40,3 +40,18 @@ def test_a_tick_sends_the_reminder_that_is_due(player, admin, settings):
     tasks.due_jobs_tick.call_local()
     tasks.due_jobs_tick.call_local()
     assert Event.objects.filter(kind="credit.reminder").count() == 1
+
+
+def test_the_jobs_run_on_a_later_clock_when_told(player, admin, settings):
+    """What the end-to-end tests use instead of waiting for the timeouts to pass."""
+    seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="800")
+    tasks.run_due_jobs(now=timezone.now() + timedelta(seconds=settings.SEAT_REQUEST_TIMEOUT_S - 5))
+    assert SeatRequest.objects.get(pk=seat.pk).status == RequestStatus.PENDING  # not yet
+    tasks.run_due_jobs(now=timezone.now() + timedelta(seconds=settings.SEAT_REQUEST_TIMEOUT_S + 1))
+    assert SeatRequest.objects.get(pk=seat.pk).status == RequestStatus.REJECTED
+
+    again = services.seat_request_create(telegram_id=PLAYER_ID, amount="800")
+    credit = services.seat_request_approve(seat_request_id=again.pk, actor=admin).credit
+    tasks.run_due_jobs(now=timezone.now() + timedelta(seconds=settings.SEAT_REMINDER_S + 1))
+    assert Credit.objects.get(pk=credit.pk).reminders_sent == 1
+    assert Event.objects.filter(kind="credit.reminder").count() == 1

@@ -101,12 +101,14 @@ def assert_within_budget(fake):
 
 @pytest.fixture
 def busy_club(player, admin):
-    """One player with an approved deposit, spins, a pending withdrawal and a pending deposit."""
+    """One player with an approved deposit, spins, a pending withdrawal, a pending deposit and a seat on credit."""
     approved_deposit(PLAYER_ID, admin, amount="2500")
     services.spins_process(telegram_id=PLAYER_ID, count=5)
     services.withdrawal_create(telegram_id=PLAYER_ID, amount="300", method="BML", account_number="7730001",
                                pppoker_id="12345")
     deposit_for(PLAYER_ID, amount="1000.50", method="USD")
+    seat = services.seat_request_create(telegram_id=PLAYER_ID, amount="700")
+    services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
 
 
 # --- first sync ------------------------------------------------------------------------------

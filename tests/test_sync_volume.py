@@ -5,7 +5,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from ledger.models import Deposit, PaymentMethod, Player, Spin, SpinAccount, Withdrawal
+from ledger.models import Credit, Deposit, PaymentMethod, Player, SeatRequest, Spin, SpinAccount, Withdrawal
 from sync.layout import SHEET_ORDER
 from sync.mirror import sync_cycle
 from tests.test_sync_mirror import (  # noqa: F401  (fixtures)
@@ -34,6 +34,11 @@ def _build_club():
                    pppoker_id=p.pppoker_id, created_at=now) for p in players], batch_size=2000)
     Spin.objects.bulk_create([Spin(player=p, prize="10 Chips", chips=10, status="PENDING", created_at=now)
                               for p in players], batch_size=2000)
+    SeatRequest.objects.bulk_create([
+        SeatRequest(player=p, amount=Decimal("1000"), pppoker_id=p.pppoker_id, status="APPROVED", decided_at=now,
+                    decided_by="@boss (7000000001)", created_at=now) for p in players], batch_size=2000)
+    Credit.objects.bulk_create([Credit(player_id=seat.player_id, seat_request=seat, amount=seat.amount)
+                                for seat in SeatRequest.objects.order_by("id")], batch_size=2000)
 
 
 def _decide_everything():
@@ -44,6 +49,8 @@ def _decide_everything():
     Deposit.objects.update(**decided, rate_to_base=1, amount_base=F("amount"))
     Withdrawal.objects.update(**decided)
     Spin.objects.update(**decided)
+    Credit.objects.update(reminders_sent=1, version=F("version") + 1)
+    SeatRequest.objects.update(decided_by="@deputy (7000000002)", version=F("version") + 1)
     SpinAccount.objects.update(available_spins=F("available_spins") + 1, version=F("version") + 1)
     Player.objects.update(first_name="Renamed", version=F("version") + 1)
 

@@ -36,9 +36,17 @@ def _here(update: Update) -> tuple[int, int] | None:
     return (message.chat_id, message.message_id) if message else None
 
 
+# What still waits for a decision: a pending request, an open credit.
+UNDECIDED = ("PENDING", "OPEN", "UNKNOWN")
+
+
 async def _status(context: BotContext, kind: str, request_id: int):
-    """(status, decided_by) of a request as the backend has it now."""
-    lookup = {"deposit": context.api.deposit, "withdrawal": context.api.withdrawal, "spin": context.api.spin}[kind]
+    """(status, decided_by) of a request (or credit) as the backend has it now."""
+    if kind == "credit":
+        credit = await context.api.credit(request_id)
+        return (credit.status, credit.closed_by) if credit else ("UNKNOWN", None)
+    lookup = {"deposit": context.api.deposit, "withdrawal": context.api.withdrawal, "spin": context.api.spin,
+              "seat": context.api.seat_request}[kind]
     request = await lookup(request_id)
     return (request.status, request.decided_by) if request else ("UNKNOWN", None)
 
@@ -69,7 +77,7 @@ async def approve(update: Update, context: BotContext):
         return
     admin = update.effective_user.id
     call = {"deposit": context.api.approve_deposit, "withdrawal": context.api.approve_withdrawal,
-            "spin": context.api.approve_spin_reward}[kind]
+            "spin": context.api.approve_spin_reward, "seat": context.api.approve_seat_request}[kind]
     try:
         await call(request_id, admin)
         toast = texts.decided_toast("APPROVED")
@@ -114,7 +122,7 @@ async def ask_reason(update: Update, context: BotContext):
     if not await _is_admin(update, context):
         return END
     status, decided_by = await _status(context, kind, request_id)
-    if status not in ("PENDING", "UNKNOWN"):
+    if status not in UNDECIDED:
         await answer(query, texts.already_decided(status, decided_by))
         await _redraw(context, kind, request_id, player_id, _here(update), _shown_spins(update))
         return END
@@ -133,7 +141,8 @@ async def got_reason(update: Update, context: BotContext):
     reason = " ".join(update.message.text.split())
     kind, request_id = job["kind"], job["id"]
     call = {"deposit": context.api.reject_deposit, "withdrawal": context.api.reject_withdrawal,
-            "spin": context.api.reject_spin_reward}[kind]
+            "spin": context.api.reject_spin_reward, "seat": context.api.reject_seat_request,
+            "credit": context.api.clear_credit}[kind]
     try:
         await call(request_id, reason, update.effective_user.id)
     except BackendUnavailable:

@@ -1,5 +1,8 @@
 """Deposit: method -> account details and rate -> amount -> account name -> slip photo
-(or TXID for USDT) -> PPPoker id -> summary -> Confirm."""
+(or TXID for USDT) -> PPPoker id -> summary -> Confirm.
+
+A Pay button of an open credit (keyboards.pay_credit) starts the same flow with the method chosen and
+the amount set to what the credit owes, and the deposit names the credit: approving it settles it."""
 from __future__ import annotations
 
 from telegram import Update
@@ -7,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from botclient import keyboards, texts
 from botclient.handlers import flow
-from botclient.handlers.common import BotContext, consumed, conversation, reply, tr
+from botclient.handlers.common import END, BotContext, answer, consumed, conversation, ensure_user, reply, tr
 
 FLOW = flow.RequestFlow("deposit", "dep")
 PREFIX = FLOW.prefix
@@ -15,6 +18,30 @@ PREFIX = FLOW.prefix
 
 async def start(update: Update, context: BotContext):
     return await FLOW.begin(update, context, (await tr(update, context))._(texts.CHOOSE_DEPOSIT_METHOD))
+
+
+@consumed
+async def pay_credit(update: Update, context: BotContext):
+    query = update.callback_query
+    credit_id, code = keyboards.PAY_PATTERN.match(query.data).groups()
+    t = await tr(update, context)
+    user = await ensure_user(update, context)
+    credit = user.open_credit
+    if credit is None or credit.id != int(credit_id):  # paid or cleared since the button was sent
+        await answer(query, t._(texts.CREDIT_NOT_OPEN), alert=True)
+        return END
+    methods = {m.code: m for m in await context.api.payment_methods()}
+    if code not in methods:
+        await answer(query, t._(texts.BUTTON_EXPIRED), alert=True)
+        return END
+    await answer(query)
+    amount = texts.amount_to_pay(credit.amount, methods[code])
+    context.user_data[FLOW.kind] = {"methods": methods, "method": code, "amount": amount, "credit_id": credit.id,
+                                    "credit_amount": credit.amount, "saved_pppoker": user.pppoker_id,
+                                    "account_name": user.account_name}
+    await reply(update, texts.ask_credit_payment(t, methods[code], credit, amount),
+                keyboards.only_cancel(t, FLOW.kind))
+    return flow.DETAIL
 
 
 @consumed
@@ -81,7 +108,7 @@ async def confirmed(update: Update, context: BotContext):
         return await context.api.create_deposit(
             telegram_id=user_id, amount=data["amount"], method=data["method"],
             account_name=data["account_name_paid"], proof=data["proof"], pppoker_id=data["pppoker_id"],
-            idempotency_key=f"deposit:{user_id}:{data['key']}")
+            idempotency_key=f"deposit:{user_id}:{data['key']}", credit_id=data.get("credit_id"))
 
     return await FLOW.submit(update, context, create, texts.deposit_submitted)
 
@@ -89,7 +116,8 @@ async def confirmed(update: Update, context: BotContext):
 def deposit_conversation():
     return conversation(
         FLOW.kind,
-        entry_points=[MessageHandler(keyboards.pressed(keyboards.DEPOSIT), start), CommandHandler("deposit", start)],
+        entry_points=[MessageHandler(keyboards.pressed(keyboards.DEPOSIT), start), CommandHandler("deposit", start),
+                      CallbackQueryHandler(pay_credit, pattern=keyboards.PAY_PATTERN)],
         states={
             flow.METHOD: [CallbackQueryHandler(chose_method, pattern=rf"^{PREFIX}:m:\w+$")],
             flow.AMOUNT: [MessageHandler(keyboards.FREE_TEXT, got_amount)],

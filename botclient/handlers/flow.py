@@ -1,4 +1,4 @@
-"""Steps that deposits and withdrawals share: method, amount, PPPoker id, confirmation.
+"""Steps that deposits, withdrawals and seats share: method, amount, PPPoker id, confirmation.
 
 Each flow keeps its answers in its own slot of user_data (user_data["deposit"]),
 so the flow a menu press ends cannot wipe the one it starts. The idempotency
@@ -119,8 +119,11 @@ class RequestFlow:
         return CONFIRM
 
     async def submit(self, update: Update, context: BotContext, create: Callable[[dict], Awaitable[object]],
-                     done: Callable[[Translator, object], str]) -> str | None:
-        """Confirm pressed: create the request with the summary's key; keep the state if the backend is away."""
+                     done: Callable[[Translator, object], str],
+                     refused: Callable[[Translator, BackendRefusal], str] | None = None) -> str | None:
+        """Confirm pressed: create the request with the summary's key; keep the state if the backend is away.
+
+        `refused` words a refusal where this kind of request needs its own sentence."""
         query = update.callback_query
         t = await tr(update, context)
         flow = self.data(context)
@@ -136,7 +139,8 @@ class RequestFlow:
             await answer(query)
             await drop_buttons(query)
             self.end(context)
-            await reply_with_menu(update, context, texts.refusal(t, refusal, minimum=flow.get("minimum")), t)
+            text = refused(t, refusal) if refused else texts.refusal(t, refusal, minimum=flow.get("minimum"))
+            await reply_with_menu(update, context, text, t)
             return END
         await answer(query, t._("Sent ✅"))
         await drop_buttons(query)

@@ -1,5 +1,5 @@
-"""/start (language, then PPPoker id), the 🌐 language switch, My account, /help, and what the bot
-says to anything no flow claimed."""
+"""/start (language, then PPPoker id), the 🌐 language switch, My account (with an open credit's Pay
+buttons), /help, and what the bot says to anything no flow claimed."""
 from __future__ import annotations
 
 from telegram import Update
@@ -75,7 +75,10 @@ async def my_account(update: Update, context: BotContext):
         await reply(update, t._(unknown))
         return
     context.admins.remember(overview.user)
-    await reply(update, texts.account(t, overview))
+    credit, markup = overview.user.open_credit, None
+    if credit is not None:  # what is owed, with the way to pay it right there
+        markup = keyboards.pay_credit(t, await context.api.payment_methods(), credit.id)
+    await reply(update, texts.account(t, overview), markup)
 
 
 async def show_help(update: Update, context: BotContext):

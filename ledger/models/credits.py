@@ -16,6 +16,9 @@ class SeatRequest(PlayerRequest):
     """Chips now, pay later: `amount` in MVR, and the PPPoker id on file when the player asked. Approving
     it opens a credit."""
 
+    # The legacy sheet's request id, as on deposits: not unique, kept so the mirror finds the row again.
+    legacy_ref = models.CharField(max_length=32, blank=True, default="", db_index=True)
+
     def __str__(self) -> str:
         return f"Seat request #{self.pk} {self.amount} MVR ({self.status})"
 

@@ -1,7 +1,9 @@
 """Reads, one module per area. Each selector runs a fixed number of SQL queries whatever the number
 of rows; pending lists are oldest first (the queue), histories newest first."""
 from ledger.selectors.common import MAX_PAGE, by_id, page
-from ledger.selectors.legacy import existing_ids, players_by_telegram_id, spin_account_ids_by_telegram_id
+from ledger.selectors.legacy import (
+    existing_ids, players_by_telegram_id, seat_requests_by_legacy_ref, spin_account_ids_by_telegram_id,
+)
 from ledger.selectors.credits import credit_list, credit_open_refusal, seat_request_list, seat_requests_pending
 from ledger.selectors.players import (
     AdminEntry, admin_entry, admin_list, admin_telegram_ids, config_changes, is_admin, payment_methods_active,
@@ -22,7 +24,8 @@ __all__ = [
     "credit_open_refusal", "deposit_list", "deposits_pending", "existing_ids", "fairness", "fairness_of", "is_admin",
     "page",
     "payment_methods_active", "payment_methods_all", "player_get", "player_list", "players_by_telegram_id",
-    "prize_table", "report", "report_figures", "seat_request_list", "seat_requests_pending", "spin_account_get",
+    "prize_table", "report", "report_figures", "seat_request_list", "seat_requests_by_legacy_ref",
+    "seat_requests_pending", "spin_account_get",
     "spin_account_ids_by_telegram_id", "spin_history", "spin_rewards_pending", "stats", "super_admin_id",
     "withdrawal_eligibility", "withdrawal_list", "withdrawal_refusal", "withdrawals_pending",
 ]

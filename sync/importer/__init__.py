@@ -1,9 +1,9 @@
 """The one-time import of the legacy spreadsheet into the ledger.
 
-By job: `cells` reads the tabs and their cells, `users`, `requests` and `spins` import one tab
-each, `writeback` writes the Spin IDs, `report` says what happened.
+By job: `cells` reads the tabs and their cells, `users`, `requests`, `spins` and `seats` import one
+tab each (`seats` two), `writeback` writes the Spin IDs, `report` says what happened.
 
-Reads the five legacy tabs (layout in domain.md), decides which rows to take,
+Reads the legacy tabs (layout in domain.md), decides which rows to take,
 and hands each to the ledger's legacy services (`ledger/legacy.py`), which
 create players, spin accounts with their opening balance, deposits,
 withdrawals and spins, and journal that history so that `check_ledger` holds
@@ -15,8 +15,8 @@ finds every row already taken in and changes nothing. Rows that cannot be
 imported are refused one by one, each with its reason; `--dry-run` runs
 everything inside a transaction that is rolled back.
 
-Legacy rows and the mirror: deposits, withdrawals and spins imported from a
-row are marked as already mirrored at their current version, so the mirror
+Legacy rows and the mirror: deposits, withdrawals, spins, seat requests and
+credits imported from a row are marked as already mirrored at their current version, so the mirror
 leaves those rows exactly as admins know them (notes, legacy words) until the
 request changes in the backend; then it rewrites the row in place, found by
 its legacy Request ID and User ID (legacy ids are not unique on their own).
@@ -47,10 +47,11 @@ from sync.client import SheetsApi
 from sync.importer import cells
 from sync.importer.report import ImportReport
 from sync.importer.requests import import_requests
+from sync.importer.seats import import_seat_requests, import_user_credits
 from sync.importer.spins import import_spins
 from sync.importer.users import import_spin_users, import_users
 from sync.importer.writeback import write_spin_ids
-from sync.layout import DEPOSITS, SPIN_HISTORY, SPIN_USERS, USERS, WITHDRAWALS
+from sync.layout import DEPOSITS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS
 
 ACTOR = system_actor("import")  # "system import" in the journal
 
@@ -78,6 +79,10 @@ def import_legacy_sheets(api: SheetsApi, *, dry_run: bool = False) -> ImportRepo
                 import_requests(title, requests, report.sheets[title], actor=ACTOR)
         if (spins := rows(SPIN_HISTORY)) is not None:
             spin_ids = import_spins(spins, report.sheets[SPIN_HISTORY], actor=ACTOR)
+        if (seats := rows(SEAT_REQUESTS)) is not None:  # before the credits that stand on them
+            import_seat_requests(seats, report.sheets[SEAT_REQUESTS])
+        if (credits := rows(USER_CREDITS)) is not None:
+            import_user_credits(credits, report.sheets[USER_CREDITS], actor=ACTOR)
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run:

@@ -1,9 +1,9 @@
 """What an import did, per tab, and every row it refused with the reason."""
 from dataclasses import dataclass, field
 
-from sync.layout import DEPOSITS, SPIN_HISTORY, SPIN_USERS, USERS, WITHDRAWALS
+from sync.layout import DEPOSITS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS
 
-IMPORT_ORDER = (USERS, SPIN_USERS, DEPOSITS, WITHDRAWALS, SPIN_HISTORY)
+IMPORT_ORDER = (USERS, SPIN_USERS, DEPOSITS, WITHDRAWALS, SPIN_HISTORY, SEAT_REQUESTS, USER_CREDITS)
 
 
 @dataclass
@@ -11,6 +11,7 @@ class SheetTally:
     imported: int = 0
     present: int = 0  # imported by an earlier run, or already a backend row
     blank: int = 0
+    closed: int = 0  # credits settled or cleared in the legacy sheet: nothing owed, nothing to take in
     refused: list[tuple[int, str]] = field(default_factory=list)  # (sheet row number, reason)
     missing: str = ""  # why nothing was read from this tab
 
@@ -35,8 +36,9 @@ class ImportReport:
             if tally.missing:
                 lines.append(f"  {title}: not imported: {tally.missing}")
                 continue
+            closed = f", {tally.closed} settled or cleared (nothing owed) left in the sheet" if tally.closed else ""
             lines.append(f"  {title}: {tally.imported} imported, {tally.present} already present, "
-                         f"{len(tally.refused)} refused, {tally.blank} blank rows skipped")
+                         f"{len(tally.refused)} refused, {tally.blank} blank rows skipped{closed}")
         if self.spin_ids_written:
             lines.append(f"  Spin History: Spin ID written on {self.spin_ids_written} rows")
         if self.refused:
