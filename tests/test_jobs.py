@@ -40,3 +40,19 @@ def test_a_tick_sends_the_reminder_that_is_due(player, admin, settings):
     tasks.due_jobs_tick.call_local()
     tasks.due_jobs_tick.call_local()
     assert Event.objects.filter(kind="credit.reminder").count() == 1
+
+
+def test_a_tick_closes_the_support_session_left_unanswered(player, admin, settings):
+    from ledger.models import SupportSession, SupportState
+
+    session = services.support_open(telegram_id=PLAYER_ID)
+    services.support_claim(session_id=session.pk, actor=admin)
+    services.support_message_post(session_id=session.pk, actor=admin, text="Anything else?")
+    tasks.due_jobs_tick.call_local()
+    assert SupportSession.objects.get(pk=session.pk).state == SupportState.ACTIVE
+    SupportSession.objects.filter(pk=session.pk).update(
+        awaiting_player_since=timezone.now() - timedelta(minutes=settings.SUPPORT_IDLE_MINUTES))
+    tasks.due_jobs_tick.call_local()
+    tasks.due_jobs_tick.call_local()
+    assert SupportSession.objects.get(pk=session.pk).state == SupportState.CLOSED
+    assert Event.objects.filter(kind="support.closed").count() == 1
