@@ -240,6 +240,8 @@ CHIP_VALUE_MVR = Decimal(os.environ.get("CHIP_VALUE_MVR", "1"))
 # Seat on credit: a seat request nobody decided is rejected after this; payment reminders this far apart.
 SEAT_REQUEST_TIMEOUT_S = int(os.environ.get("SEAT_REQUEST_TIMEOUT_S", "120"))
 SEAT_REMINDER_S = int(os.environ.get("SEAT_REMINDER_S", "60"))
+# Live support: a session whose admin's last message the player has not answered this long closes itself.
+SUPPORT_IDLE_MINUTES = float(os.environ.get("SUPPORT_IDLE_MINUTES", "2"))
 
 # --- Task queue ---------------------------------------------------------------
 

@@ -5,11 +5,12 @@ from decimal import Decimal
 import strawberry
 import strawberry_django
 
-from graphql_api.permissions import declared
+from graphql_api.permissions import declared, player_or_admin
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminType, CreditType, DepositType, FairnessType, Language, PaymentMethodType, SeatRequestType, SpinAccountType,
-    SpinBatch, SpinRewards, SpinType, UserType, WithdrawalType,
+    AdminType, BroadcastType, CounterState, CounterType, CreditType, DeliveryOutcome, DepositType, FairnessType,
+    Language, PaymentMethodType, SeatRequestType, SpinAccountType, SpinBatch, SpinRewards, SpinType, SupportMessageType,
+    SupportSessionType, UserType, WithdrawalType,
 )
 from delivery import services as delivery_services
 from ledger import selectors, services
@@ -78,6 +79,13 @@ class PaymentMethodInput:
     account_holder: str | None = None
     rate_to_base: Decimal | None = None
     is_active: bool | None = None
+
+
+@strawberry.input(description="What became of the copy sent to one chat.")
+class BroadcastDeliveryInput:
+    chat_id: BigInt = strawberry.field(description="The player's telegramId (their private chat with the bot).")
+    outcome: DeliveryOutcome
+    error: str | None = strawberry.field(default=None, description="What Telegram answered, for a failure.")
 
 
 @strawberry.type
@@ -201,6 +209,56 @@ class Mutation:
                      actor_telegram_id: BigInt | None = None) -> AdminType:
         return _admin(services.admin_remove(telegram_id=telegram_id, actor=info.context.actor))
 
+    @mutation(admin=True, description="Opens or closes the counter, recording who and when; `announce` goes to "
+                                      "every player as a broadcast. The state it already has changes nothing.")
+    def set_counter(self, info: strawberry.Info, state: CounterState, announce: str | None = None,
+                    actor_telegram_id: BigInt | None = None) -> CounterType:
+        return services.counter_set(state=state, announce=announce, actor=info.context.actor)
+
+    @mutation(description="The player's open session, or a new one (COUNTER_CLOSED while the counter is closed).")
+    def open_support(self, telegram_id: BigInt) -> SupportSessionType:
+        return services.support_open(telegram_id=telegram_id)
+
+    @mutation(description="A text or a photo's file id (with its caption in `text`). Without actorTelegramId the "
+                          "player's; with it, the admin's who took the session (ALREADY_DECIDED for another).")
+    def post_support_message(self, info: strawberry.Info, session_id: strawberry.ID, text: str | None = None,
+                             photo: str | None = None, actor_telegram_id: BigInt | None = None) -> SupportMessageType:
+        return services.support_message_post(session_id=session_id, text=text, photo=photo,
+                                             actor=player_or_admin(info, actor_telegram_id))
+
+    @mutation(admin=True, description="Takes a waiting session: the first admin wins; the others get "
+                                      "ALREADY_DECIDED saying who took it.")
+    def claim_support(self, info: strawberry.Info, session_id: strawberry.ID,
+                      actor_telegram_id: BigInt | None = None) -> SupportSessionType:
+        return services.support_claim(session_id=session_id, actor=info.context.actor)
+
+    @mutation(description="Ends an open session: the player's doing without actorTelegramId, else the admin's.")
+    def close_support(self, info: strawberry.Info, session_id: strawberry.ID,
+                      actor_telegram_id: BigInt | None = None) -> SupportSessionType:
+        return services.support_close(session_id=session_id, actor=player_or_admin(info, actor_telegram_id))
+
+    @mutation(admin=True, description="To every player not marked blocked, fixed now; `photo` is a Telegram file "
+                                      "id, `text` then its caption. A retry with the same idempotencyKey makes one.")
+    def create_broadcast(self, info: strawberry.Info, text: str, photo: str | None = None,
+                         actor_telegram_id: BigInt | None = None,
+                         idempotency_key: str | None = None) -> BroadcastType:
+        return services.broadcast_create(text=text, photo=photo, actor=info.context.actor,
+                                         idempotency_key=idempotency_key)
+
+    @mutation(admin=True, description="Stops a sending broadcast; copies not delivered yet are not sent.")
+    def cancel_broadcast(self, info: strawberry.Info, id: strawberry.ID,
+                         actor_telegram_id: BigInt | None = None) -> BroadcastType:
+        return services.broadcast_cancel(broadcast_id=id, actor=info.context.actor)
+
+    @mutation(description=f"The bot records what became of up to {services.MAX_DELIVERIES_PER_CALL} copies. Only "
+                          "copies not recorded yet count, so a batch sent twice counts once; BLOCKED marks the "
+                          "player, whom later broadcasts skip until they write again.")
+    def record_broadcast_deliveries(self, broadcast_id: strawberry.ID,
+                                    deliveries: list[BroadcastDeliveryInput]) -> BroadcastType:
+        return services.broadcast_deliveries_record(
+            broadcast_id=broadcast_id,
+            deliveries=[(d.chat_id, d.outcome.value, d.error) for d in deliveries])
+
     @strawberry.mutation(**declared(description="Acknowledges the event feed up to `upTo`; returns how many events "
                                                 "that was. "
                                      "An id past the newest event is refused (INVALID)."))
@@ -208,7 +266,8 @@ class Mutation:
         return delivery_services.events_ack(up_to=up_to)
 
     @strawberry.mutation(**declared(description="Records where the bot showed a request (kind: deposit, withdrawal, "
-                                                "spin or seat); NOT_FOUND for a request that does not exist."))
+                                                "spin, seat, support or broadcast); NOT_FOUND for a request that "
+                                                "does not exist."))
     def record_admin_messages(self, kind: str, request_id: strawberry.ID, messages: list[AdminMessageInput]) -> int:
         return delivery_services.admin_messages_record(request_kind=kind, request_id=request_id,
                                               messages=[(m.chat_id, m.message_id) for m in messages])

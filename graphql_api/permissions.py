@@ -10,7 +10,9 @@ from typing import Any, ClassVar
 
 from strawberry_django.permissions import DjangoPermissionExtension
 
+from graphql_api.auth import CallerKind
 from graphql_api.errors import LedgerErrors, refusal
+from ledger.actors import Actor
 from ledger.errors import Forbidden
 
 ADMIN_ONLY = ("Admins only: a staff session, or the bot token with `actorTelegramId` of an active admin "
@@ -38,3 +40,13 @@ class IsAdmin(DjangoPermissionExtension):
 
     def resolve_for_user(self, resolver, user, *, info, source):  # pragma: no cover - resolve() decides
         return resolver()
+
+
+def player_or_admin(info, actor_telegram_id: int | None) -> Actor | None:
+    """Who speaks in an operation both sides of a conversation run (live support): the bot without
+    `actorTelegramId` speaks for the player (None); with it, that admin; a staff session, its staff
+    user. Raises Forbidden for an actor who is not an active admin."""
+    caller = info.context.caller
+    if caller.kind is CallerKind.BOT and actor_telegram_id is None:
+        return None
+    return caller.actor(actor_telegram_id)

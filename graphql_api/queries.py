@@ -9,9 +9,10 @@ from graphql_api.errors import ErrorCode
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminMessageType, AdminType, ConfigChangeType, CreditStatus, CreditType, DepositType, EventType, PaymentMethodType,
-    Prize, ReportType, RequestStatus, RewardStatus, SeatRequestType, SpinAccountType, SpinType, Stats, StatsPeriod,
-    UserType, WithdrawalEligibility, WithdrawalType,
+    AdminMessageType, AdminType, BroadcastState, BroadcastType, ConfigChangeType, CounterType, CreditStatus,
+    CreditType, DepositType, EventType, PaymentMethodType, Prize, ReportType, RequestStatus, RewardStatus,
+    SeatRequestType, SpinAccountType, SpinType, Stats, StatsPeriod, SupportSessionType, SupportState, UserType,
+    WithdrawalEligibility, WithdrawalType,
 )
 from delivery import selectors as delivery_selectors
 from ledger import selectors
@@ -135,6 +136,34 @@ class Query:
     @strawberry.field(description="Telegram ids of every active admin; the first is the super admin.")
     def admin_ids(self) -> list[BigInt]:
         return selectors.admin_telegram_ids()
+
+    @strawberry.field(description="The cashier desk: OPEN, or CLOSED (players' requests answer COUNTER_CLOSED).")
+    def counter(self) -> CounterType:
+        return selectors.counter_get()
+
+    @strawberry_django.field
+    def support_session(self, id: strawberry.ID) -> SupportSessionType | None:
+        return selectors.by_id(selectors.support_session_list(), id)
+
+    @strawberry_django.field(description="Newest first; each with its transcript (`messages`).")
+    def support_sessions(self, state: SupportState | None = None, telegram_id: BigInt | None = None,
+                         first: int = 50, offset: int = 0) -> list[SupportSessionType]:
+        return page(selectors.support_session_list(state=state, telegram_id=telegram_id), first=first,
+                    offset=offset)
+
+    @strawberry_django.field
+    def broadcast(self, id: strawberry.ID) -> BroadcastType | None:
+        return selectors.by_id(selectors.broadcast_list(), id)
+
+    @strawberry_django.field(description="Newest first; `state: SENDING` lists what a restarted bot goes on with.")
+    def broadcasts(self, state: BroadcastState | None = None, first: int = 20, offset: int = 0) -> list[BroadcastType]:
+        return page(selectors.broadcast_list(state=state), first=first, offset=offset)
+
+    @strawberry.field(description="Telegram ids of the next `first` players (at most "
+                                  f"{selectors.MAX_RECIPIENTS}) a SENDING broadcast has not reached, in a fixed "
+                                  "order; each recorded delivery leaves the list. Empty once done or cancelled.")
+    def broadcast_recipients(self, id: strawberry.ID, first: int = 100) -> list[BigInt]:
+        return selectors.broadcast_recipients_pending(broadcast_id=id, first=first)
 
     @strawberry_django.field(description="Where the bot showed request `requestId` of `kind` to admins.")
     def admin_messages(self, kind: str, request_id: strawberry.ID) -> list[AdminMessageType]:

@@ -4,6 +4,7 @@ fixed number of queries."""
 import json
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 import strawberry_django
@@ -324,3 +325,96 @@ class ReportType:
     @strawberry.field
     def to(self: selectors.Report) -> datetime:
         return self.end
+
+
+# --- the counter, live support, broadcasts ------------------------------------------------------
+
+CounterState = strawberry.enum(models.CounterState, name="CounterState")
+SupportState = strawberry.enum(models.SupportState, name="SupportState",
+                               description="WAITING: no admin has taken it yet.")
+BroadcastState = strawberry.enum(models.BroadcastState, name="BroadcastState",
+                                 description="DONE: every copy's outcome is recorded.")
+
+
+@strawberry.enum(description="What became of one copy of a broadcast.")
+class DeliveryOutcome(Enum):
+    SENT = "SENT"
+    BLOCKED = "BLOCKED"  # the player blocked the bot: marked, and skipped until they write again
+    FAILED = "FAILED"
+
+
+@strawberry_django.type(models.Broadcast, name="Broadcast", field_cls=ColumnField,
+                        description="A text or photo to every player, with what became of each copy.")
+class BroadcastType:
+    id: auto
+    text: str = column(description="The text, or the photo's caption.")
+    photo: str = column(description="Telegram file id, or empty.")
+    state: BroadcastState
+    created_by: auto
+    created_at: auto
+    finished_at: auto
+    cancelled_by: auto
+    total: int = column(description="Recipients, fixed when it was made: every player not marked blocked.")
+    sent: auto
+    blocked: int = column(description="Copies refused because the player blocked the bot.")
+    failed: auto
+
+    @strawberry_django.field(only=["total", "sent", "blocked", "failed"],
+                             description="Copies not delivered yet (left undelivered once cancelled).")
+    def pending(self) -> int:
+        return self.pending
+
+
+@strawberry_django.type(models.Counter, name="Counter", field_cls=ColumnField,
+                        description="The cashier desk; while CLOSED players' requests answer COUNTER_CLOSED.")
+class CounterType:
+    state: CounterState
+    changed_at: datetime | None = column(description="Null until an admin first changes it.")
+    announcement: BroadcastType | None = strawberry_django.field(
+        description="The broadcast that announced the last change, if the admin wrote one.")
+
+    @strawberry_django.field(only=["changed_by"])
+    def changed_by(self) -> str | None:
+        return self.changed_by or None
+
+
+@strawberry_django.type(models.SupportMessage, name="SupportMessage", field_cls=ColumnField)
+class SupportMessageType:
+    id: auto
+    from_admin: auto
+    author: str = column(description="The admin, or the player's @username (name or id without one).")
+    text: str = column(description="The text, or the photo's caption.")
+    photo: str = column(description="Telegram file id, or empty.")
+    created_at: auto
+
+
+@strawberry_django.type(models.SupportSession, name="SupportSession", field_cls=ColumnField)
+class SupportSessionType:
+    id: auto
+    user: UserType = strawberry_django.field(field_name="player")
+    state: SupportState
+    agent_telegram_id: BigInt | None = column(description="The admin who took it; null for a staff login.")
+    opened_at: auto
+    claimed_at: auto
+    closed_at: auto
+    awaiting_player_since: datetime | None = column(
+        description="Since when the admin's last message waits for the player; SUPPORT_IDLE_MINUTES of it close "
+                    "the session.")
+
+    @strawberry_django.field(only=["agent"], description="The admin who took it.")
+    def agent(self) -> str | None:
+        return self.agent or None
+
+    @strawberry_django.field(only=["closed_by"], description='An admin, "player", or "system" (idle).')
+    def closed_by(self) -> str | None:
+        return self.closed_by or None
+
+    @strawberry_django.field(
+        prefetch_related=[Prefetch("messages", queryset=models.SupportMessage.objects.order_by("id"),
+                                   to_attr="transcript")],
+        description="The transcript, oldest first.")
+    def messages(self, first: int = 50, offset: int = 0) -> list[SupportMessageType]:
+        transcript = getattr(self, "transcript", None)  # absent on a session a mutation returned
+        if transcript is None:
+            transcript = selectors.support_transcript(session_id=self.pk)
+        return selectors.page(transcript, first=first, offset=offset)

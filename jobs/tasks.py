@@ -1,5 +1,6 @@
 """The ledger's timed jobs, run by the Huey worker: seat requests nobody decided expire, open
-credits get their payment reminders, and each midnight yesterday's report is written.
+credits get their payment reminders, live-support sessions the player left unanswered close, and
+each midnight yesterday's report is written.
 
 Huey's periodic tasks fire at most once a minute, but a seat request expires SEAT_REQUEST_TIMEOUT_S
 (120 s) after it was made and a reminder is due SEAT_REMINDER_S (60 s) after approval, so a minute's
@@ -10,8 +11,8 @@ consumer cannot multiply a chain of ticks: the schedule is rebuilt from the cloc
 
 Every consumer's scheduler enqueues the periodic task, so with several workers the jobs run several
 times a tick. That is harmless: the services claim what they act on (an expiry skips rows another
-transaction holds, a reminder is a conditional update of its counter), so each expiry and each
-reminder happens exactly once.
+transaction holds, a reminder is a conditional update of its counter, an idle session is closed by a
+conditional update of a session still open), so each expiry, reminder and close happens exactly once.
 """
 from datetime import datetime
 
@@ -27,6 +28,7 @@ def run_due_jobs(*, now: datetime | None = None) -> None:
     """`now`: a later clock, for tests that would otherwise wait for a timeout to pass."""
     services.seat_requests_expire(now=now)
     services.credit_reminders_due(now=now)
+    services.support_sessions_close_idle(now=now)
 
 
 @db_task()

@@ -562,3 +562,4 @@ class ConfigChangeAdmin(ReadOnlyAdmin):
 
 
 from ledger import admin_credits  # noqa: E402,F401  registers the seat request and credit admins
+from ledger import admin_talk  # noqa: E402,F401  registers the counter, support and broadcast admins

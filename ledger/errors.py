@@ -71,3 +71,7 @@ class IdempotencyConflict(LedgerError):
 
 class CreditOpen(LedgerError):
     code = ErrorCode.CREDIT_OPEN
+
+
+class CounterClosed(LedgerError):
+    code = ErrorCode.COUNTER_CLOSED

@@ -22,6 +22,9 @@ PPPOKER_ID_LENGTH = (3, 32)
 MAX_SEARCH_LENGTH = 64
 REASON_LENGTH = 500
 CLIENT_SEED_LENGTH = 64
+# Telegram's own limits: a message's text, and the caption under a photo.
+MESSAGE_LENGTH = 4096
+CAPTION_LENGTH = 1024
 MAX_TALLY = 2**31 - 1  # spins and chips are PositiveIntegerFields
 # Stored datetimes and period bounds stay inside years every database and time zone can hold.
 EARLIEST, LATEST = 2000, 2999
@@ -30,6 +33,7 @@ _AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _RATE = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<decimals>[0-9]+))?")
 _WHOLE = re.compile(r"(?P<whole>[0-9]+)(?:\.0*)?")  # 7 or 7.0: Sheets hands numbers back as either
+_FILE_ID = re.compile(r"[A-Za-z0-9_-]{1,256}")  # Telegram file ids are URL-safe base64
 _CURRENCY_WORD = re.compile(r"^(?:MVR|RF|USDT|USD|\$)|(?:MVR|RF|USDT|USD|\$)$", re.IGNORECASE)
 
 
@@ -99,6 +103,36 @@ def clean_optional_text(value: str | None, *, field: str, max_length: int, label
     if len(text) > max_length:
         raise Invalid(f"{label} is longer than {max_length} characters.", field=field)
     return text
+
+
+def clean_message_text(value: str | None, *, field: str = "text", max_length: int = MESSAGE_LENGTH,
+                       label: str = "The message") -> str:
+    """What a person writes to another (support, broadcasts): its lines are kept, as Telegram shows
+    them; other control characters are refused, and so is a text too long to send."""
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"{label} must be text.", field=field)
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_control_characters(text.replace("\n", " ").replace("\t", " "), field=field, label=label)
+    text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    if len(text) > max_length:
+        raise Invalid(f"{label} is longer than {max_length} characters.", field=field)
+    return text
+
+
+def clean_file_id(value: str | None, *, field: str = "photo") -> str:
+    """A Telegram file id (a photo sent to the bot), or "" for none."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or not _FILE_ID.fullmatch(value):
+        raise Invalid("The photo is not a Telegram file id.", field=field)
+    return value
+
+
+def clean_choice(value: Any, choices: type, *, field: str, label: str) -> str:
+    """One of a TextChoices' values (a state the API's enum already checks; other callers may not)."""
+    if value not in choices.values:
+        raise Invalid(f"{label} must be one of {', '.join(choices.values)}.", field=field)
+    return choices(value)
 
 
 def clean_rate(value: Any) -> Decimal:

@@ -174,8 +174,9 @@ def test_list_query_cost_does_not_grow_with_rows(api, add_seats, django_assert_n
 
 def test_pinned_query_counts_of_the_mutations(api, player, admin, django_assert_num_queries):
     # Each: the caller (admin check, actor's name), the service's reads, locks and writes inside its
-    # savepoints, and one read for each relation the answer asks for that the service did not load.
-    with django_assert_num_queries(11):
+    # savepoints, and one read for each relation the answer asks for that the service did not load; a
+    # player's request reads the counter first.
+    with django_assert_num_queries(12):
         seat = api(CREATE_SEAT, {"input": SEAT_INPUT})["createSeatRequest"]
     with django_assert_num_queries(11):
         credit = api(APPROVE_SEAT, {"id": seat["id"], "actor": ADMIN_ID})["approveSeatRequest"]["credit"]

@@ -76,11 +76,21 @@ def ledger_with_everything(methods, admin):
             seat = services.seat_request_create(telegram_id=telegram_id, amount="300")
             if index == 2:
                 services.seat_request_approve(seat_request_id=seat.pk, actor=admin)
+        if index in (1, 3):  # a support session taken and answered, one waiting
+            session = services.support_open(telegram_id=telegram_id)
+            services.support_message_post(session_id=session.pk, actor=None, text="Hello?", photo="AgACAgUAAxk")
+            if index == 1:
+                services.support_claim(session_id=session.pk, actor=admin)
+                services.support_message_post(session_id=session.pk, actor=admin, text="Yes?")
+    broadcast = services.broadcast_create(text="Freeroll\ntonight", actor=admin)
+    services.broadcast_deliveries_record(broadcast_id=broadcast.pk, deliveries=[(7_100_000_000, "SENT", None)])
+    services.counter_set(state="CLOSED", actor=admin, announce="Back at six")
     return {"telegramId": 7_100_000_001}
 
 
 BY_ID = {"deposit": "deposits", "withdrawal": "withdrawals", "spin": "spinHistory",
-         "seatRequest": "pendingSeatRequests", "credit": "credits"}
+         "seatRequest": "pendingSeatRequests", "credit": "credits", "supportSession": "supportSessions",
+         "broadcast": "broadcasts", "broadcastRecipients": "broadcasts"}
 
 
 def read_documents(telegram_id: int) -> dict[str, str]:

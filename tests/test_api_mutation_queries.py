@@ -50,18 +50,18 @@ GRANT_SPINS = """mutation { grantSpins(telegramId: %d, spins: 5, reason: "welcom
 WITHDRAWAL_INPUT = {"telegramId": PLAYER_ID, "amount": "300", "method": "BML", "accountNumber": "7730000123456",
                     "pppokerId": "12345"}
 
-# Statements per mutation: {vendor: count}.
+# Statements per mutation: {vendor: count}. A player's request reads the counter first (COUNTER_CLOSED).
 PINNED = {
     "upsertUser (new)": {"sqlite": 10, "postgresql": 10},
     "upsertUser (existing)": {"sqlite": 8, "postgresql": 8},
-    "createDeposit": {"sqlite": 10, "postgresql": 10},
+    "createDeposit": {"sqlite": 11, "postgresql": 11},
     "approveDeposit": {"sqlite": 14, "postgresql": 14},
     "rejectDeposit": {"sqlite": 8, "postgresql": 8},
-    "createWithdrawal": {"sqlite": 11, "postgresql": 11},
+    "createWithdrawal": {"sqlite": 12, "postgresql": 12},
     "approveWithdrawal": {"sqlite": 13, "postgresql": 13},
     "rejectWithdrawal": {"sqlite": 8, "postgresql": 8},
-    "processSpin (every_spin_wins)": {"sqlite": 8, "postgresql": 8},
-    "processSpin (no_spin_wins)": {"sqlite": 7, "postgresql": 7},
+    "processSpin (every_spin_wins)": {"sqlite": 9, "postgresql": 9},
+    "processSpin (no_spin_wins)": {"sqlite": 8, "postgresql": 8},
     "approveSpinReward": {"sqlite": 12, "postgresql": 12},
     "rejectSpinReward": {"sqlite": 11, "postgresql": 11},
     "approveSpinRewards": {"sqlite": 12, "postgresql": 12},

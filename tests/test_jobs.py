@@ -55,3 +55,19 @@ def test_the_jobs_run_on_a_later_clock_when_told(player, admin, settings):
     tasks.run_due_jobs(now=timezone.now() + timedelta(seconds=settings.SEAT_REMINDER_S + 1))
     assert Credit.objects.get(pk=credit.pk).reminders_sent == 1
     assert Event.objects.filter(kind="credit.reminder").count() == 1
+
+
+def test_a_tick_closes_the_support_session_left_unanswered(player, admin, settings):
+    from ledger.models import SupportSession, SupportState
+
+    session = services.support_open(telegram_id=PLAYER_ID)
+    services.support_claim(session_id=session.pk, actor=admin)
+    services.support_message_post(session_id=session.pk, actor=admin, text="Anything else?")
+    tasks.due_jobs_tick.call_local()
+    assert SupportSession.objects.get(pk=session.pk).state == SupportState.ACTIVE
+    SupportSession.objects.filter(pk=session.pk).update(
+        awaiting_player_since=timezone.now() - timedelta(minutes=settings.SUPPORT_IDLE_MINUTES))
+    tasks.due_jobs_tick.call_local()
+    tasks.due_jobs_tick.call_local()
+    assert SupportSession.objects.get(pk=session.pk).state == SupportState.CLOSED
+    assert Event.objects.filter(kind="support.closed").count() == 1

@@ -18,7 +18,9 @@ from ledger import selectors, services
 from ledger.actors import Actor
 from ledger.audit import ledger_discrepancies
 from ledger.errors import LedgerError
-from ledger.models import Credit, CreditStatus, Deposit, RevealedSeed, SeatRequest, Spin, SpinAccount
+from ledger.models import (
+    CounterState, Credit, CreditStatus, Deposit, RevealedSeed, SeatRequest, Spin, SpinAccount,
+)
 from ledger.rules import fair_draw, seed_hash, spins_for_amount, winnable_prizes
 from tests.conftest import seed_payment_methods
 
@@ -62,6 +64,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.players = {tid: ModelPlayer() for tid in PLAYERS}
         self.credits = {}  # credit id -> (amount, reminders sent)
         self.seats = []  # ids, in the order they were made
+        self.counter_open = True  # while closed, every new request of a player is COUNTER_CLOSED
         for tid in PLAYERS:
             services.user_upsert(telegram_id=tid, username=f"p{tid}",
                                  pppoker_id="12345" if tid in WITH_PPPOKER_ID else None)
@@ -83,6 +86,8 @@ class LedgerMachine(RuleBasedStateMachine):
                      "closed": player.closed_credits[-1] if player.closed_credits else None}[credit]
         kwargs = dict(telegram_id=tid, amount=amount, method=method, account_name=name, proof="slip",
                       pppoker_id="12345", credit_id=credit_id)
+        if not self.counter_open:
+            return self.refused("COUNTER_CLOSED", services.deposit_create, **kwargs)
         if credit == "closed" and credit_id is not None:
             return self.refused("INVALID", services.deposit_create, **kwargs)
         if player.pending_deposit:
@@ -120,6 +125,8 @@ class LedgerMachine(RuleBasedStateMachine):
         player = self.players[tid]
         kwargs = dict(telegram_id=tid, amount=amount, method=method, account_number="7730001", pppoker_id="12345")
         base = (amount * RATES[method]).quantize(Decimal("0.01"))
+        if not self.counter_open:
+            return self.refused("COUNTER_CLOSED", services.withdrawal_create, **kwargs)
         if base < 200:
             return self.refused("BELOW_MINIMUM", services.withdrawal_create, **kwargs)
         if not player.account_name:
@@ -167,6 +174,8 @@ class LedgerMachine(RuleBasedStateMachine):
             assert services.seat_request_create(**kwargs).pk == seat_id
             return None
         kwargs = dict(telegram_id=tid, amount=amount, idempotency_key=f"seat-{len(self.seats)}")
+        if not self.counter_open:
+            return self.refused("COUNTER_CLOSED", services.seat_request_create, **kwargs)
         if tid not in WITH_PPPOKER_ID:
             return self.refused("INVALID", services.seat_request_create, **kwargs)
         if player.open_credit:
@@ -193,6 +202,13 @@ class LedgerMachine(RuleBasedStateMachine):
             services.seat_request_reject(seat_request_id=seat_id, actor=ADMIN, reason="no seat")
         player.pending_seat = None
         player.decided.append(("seat", seat_id))
+
+    @rule(open_=st.booleans())
+    def set_counter(self, open_):
+        """Admins keep deciding whatever the counter says; only new requests of players wait."""
+        counter = services.counter_set(state=CounterState.OPEN if open_ else CounterState.CLOSED, actor=ADMIN)
+        assert counter.state == (CounterState.OPEN if open_ else CounterState.CLOSED)
+        self.counter_open = open_
 
     @rule()
     def time_passes(self):
@@ -229,6 +245,8 @@ class LedgerMachine(RuleBasedStateMachine):
         player = self.players[tid]
         kwargs = dict(telegram_id=tid, count=count, idempotency_key=f"{tid}-{key}-{player.used}" if key else None)
         wanted = player.spins if count is None else count
+        if not self.counter_open:
+            return self.refused("COUNTER_CLOSED", services.spins_process, **kwargs)
         if wanted == 0 or wanted > player.spins:
             return self.refused("INSUFFICIENT_SPINS", services.spins_process, **kwargs)
         batch = services.spins_process(**kwargs)

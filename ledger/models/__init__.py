@@ -8,7 +8,9 @@ rows changed since it last wrote them without a boolean flag that a concurrent
 change could clear.
 """
 from ledger.models.base import MAX_BIGINT, RequestStatus, RewardStatus
+from ledger.models.broadcasts import Broadcast, BroadcastDelivery, BroadcastState, DeliveryStatus
 from ledger.models.config import ConfigChange
+from ledger.models.counter import COUNTER_ID, Counter, CounterState
 from ledger.models.credits import Credit, CreditStatus, SeatRequest
 from ledger.models.journal import CREDIT_KINDS, JournalEntry, JournalKind
 from ledger.models.outbox import Event, IdempotencyRecord
@@ -17,10 +19,12 @@ from ledger.models.players import Admin, Language, Player
 from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
 from ledger.models.rollups import DailyReport, DailyTotal
 from ledger.models.spins import RevealedSeed, Spin, SpinAccount
+from ledger.models.support import OPEN_STATES, SupportMessage, SupportSession, SupportState
 
 __all__ = [
-    "CREDIT_KINDS", "MAX_BIGINT", "Admin", "ConfigChange", "Credit", "CreditStatus", "DailyReport", "DailyTotal",
-    "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "Language", "MoneyRequest",
-    "PaymentMethod", "Player", "RequestStatus", "RevealedSeed", "RewardStatus", "SeatRequest", "Spin", "SpinAccount",
-    "Withdrawal",
+    "COUNTER_ID", "CREDIT_KINDS", "MAX_BIGINT", "OPEN_STATES", "Admin", "Broadcast", "BroadcastDelivery",
+    "BroadcastState", "ConfigChange", "Counter", "CounterState", "Credit", "CreditStatus", "DailyReport",
+    "DailyTotal", "DeliveryStatus", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind",
+    "Language", "MoneyRequest", "PaymentMethod", "Player", "RequestStatus", "RevealedSeed", "RewardStatus",
+    "SeatRequest", "Spin", "SpinAccount", "SupportMessage", "SupportSession", "SupportState", "Withdrawal",
 ]

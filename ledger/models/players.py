@@ -20,6 +20,8 @@ class Player(models.Model):
     # Payouts go only to this name; it is fixed by the first approved deposit.
     account_name = models.CharField(max_length=128, blank=True, default="")
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.EN)
+    # When a broadcast found the bot blocked by this player: broadcasts skip them until they write again.
+    bot_blocked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveBigIntegerField(default=1)
 

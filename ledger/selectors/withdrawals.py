@@ -7,6 +7,7 @@ from django.conf import settings
 
 from ledger.errors import AccountNameMismatch, BelowMinimum, DuplicatePending, ErrorCode, LedgerError
 from ledger.models import Player, RequestStatus, Withdrawal
+from ledger.selectors.counter import counter_closed_refusal
 from ledger.selectors.credits import credit_open_refusal
 
 DUPLICATE = "You already have a pending withdrawal; wait for it to be decided."
@@ -42,7 +43,8 @@ def withdrawal_eligibility(*, telegram_id: int) -> WithdrawalEligibility | None:
     player = Player.objects.filter(telegram_id=telegram_id).first()
     if player is None:
         return None
-    refusal = withdrawal_refusal(player=player)
+    # createWithdrawal asks the counter first (services.counter), so the answer here does too.
+    refusal = counter_closed_refusal() or withdrawal_refusal(player=player)
     return WithdrawalEligibility(
         eligible=refusal is None, code=refusal.code if refusal else None, minimum=settings.WITHDRAWAL_MIN_MVR,
         payout_name=player.account_name, pending=refusal is not None and refusal.code == ErrorCode.DUPLICATE_PENDING)

@@ -5,7 +5,11 @@ Each service is one transaction: it locks what it decides on, refuses with a typ
 change is never recorded without its trail or the reverse. Callers import from this package;
 the modules are how the code is kept, not a second API.
 """
+from ledger.services.broadcasts import (
+    MAX_DELIVERIES_PER_CALL, broadcast_cancel, broadcast_create, broadcast_deliveries_record,
+)
 from ledger.services.config import admin_add, admin_remove, payment_method_update
+from ledger.services.counter import counter_set, refuse_while_counter_closed
 from ledger.services.credits import (
     credit_clear, credit_reminders_due, seat_request_approve, seat_request_create, seat_request_reject,
     seat_requests_expire,
@@ -18,14 +22,19 @@ from ledger.services.spins import (
     MAX_SPINS_PER_CALL, MAX_SPINS_PER_GRANT, SpinBatch, draw_prize, spin_reward_approve, spin_reward_reject,
     spin_rewards_approve_all, spins_grant, spins_process,
 )
+from ledger.services.support import (
+    support_claim, support_close, support_message_post, support_open, support_sessions_close_idle,
+)
 from ledger.services.withdrawals import withdrawal_approve, withdrawal_create, withdrawal_reject
 
 __all__ = [
-    "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "admin_add", "admin_remove", "credit_clear",
+    "MAX_DELIVERIES_PER_CALL", "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "admin_add", "admin_remove",
+    "broadcast_cancel", "broadcast_create", "broadcast_deliveries_record", "counter_set", "credit_clear",
     "credit_reminders_due", "daily_report_make", "deposit_approve", "deposit_create", "deposit_reject", "draw_prize",
-    "fairness_client_seed_set", "fairness_server_seed_rotate",
-    "payment_method_update", "payout_name_set_once", "seat_request_approve", "seat_request_create",
-    "seat_request_reject", "seat_requests_expire", "spin_reward_approve", "spin_reward_reject",
-    "spin_rewards_approve_all", "spins_grant", "spins_process", "user_language_set", "user_upsert",
+    "fairness_client_seed_set", "fairness_server_seed_rotate", "payment_method_update", "payout_name_set_once",
+    "refuse_while_counter_closed", "seat_request_approve", "seat_request_create", "seat_request_reject",
+    "seat_requests_expire", "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all", "spins_grant",
+    "spins_process", "support_claim", "support_close", "support_message_post", "support_open",
+    "support_sessions_close_idle", "user_language_set", "user_upsert",
     "withdrawal_approve", "withdrawal_create", "withdrawal_reject",
 ]

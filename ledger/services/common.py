@@ -58,10 +58,17 @@ def decide(request, *, status: str, actor: Actor, reason: str = "") -> None:
     request.version += 1  # safe: the row is locked
 
 
-def emit(kind: str, player: Player, **payload: Any) -> Event:
-    """The outbox event of a change, in the change's own transaction."""
+def emit(kind: str, player: Player | None, **payload: Any) -> Event:
+    """The outbox event of a change, in the change's own transaction; `player` None for the club's
+    own news (the counter, a broadcast)."""
     notify_changed(kind)
-    return Event.objects.create(kind=kind, telegram_id=player.telegram_id, payload=payload)
+    return Event.objects.create(kind=kind, telegram_id=player.telegram_id if player else None, payload=payload)
+
+
+def announce(kind: str, player: Player | None, **payload: Any) -> Event:
+    """An outbox event for news the Sheets mirror does not show (support messages, broadcasts): the
+    bot reads it like any other, and no sync is asked for."""
+    return Event.objects.create(kind=kind, telegram_id=player.telegram_id if player else None, payload=payload)
 
 
 def money_request_reject(model, *, request_id: Any, label: str, actor: Actor, reason: str):

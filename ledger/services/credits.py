@@ -24,6 +24,7 @@ from ledger.models import Credit, CreditStatus, Deposit, JournalEntry, JournalKi
 from ledger.selectors.credits import credit_open_refusal
 from ledger.services import journal
 from ledger.services.common import decide, emit, ensure_pending, locked, locked_account, player_for
+from ledger.services.counter import refuse_while_counter_closed
 from ledger.services.idempotency import idempotent
 from ledger.validators import clean_amount, clean_reason, parse_row_id
 
@@ -44,6 +45,7 @@ def seat_request_create(*, telegram_id: int, amount: Any, idempotency_key: str |
 
 
 def _seat_request_create(*, telegram_id: int, amount: Any) -> SeatRequest:
+    refuse_while_counter_closed()
     player = player_for(telegram_id)
     seat = SeatRequest(player=player, amount=clean_amount(amount), pppoker_id=player.pppoker_id)
     if not player.pppoker_id:

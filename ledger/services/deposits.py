@@ -11,6 +11,7 @@ from ledger.services import journal
 from ledger.services.common import (
     active_method, decide, emit, ensure_pending, locked, locked_account, money_request_reject, player_for,
 )
+from ledger.services.counter import refuse_while_counter_closed
 from ledger.services.credits import credit_settle_by, credit_to_settle
 from ledger.services.idempotency import idempotent
 from ledger.services.players import payout_name_set_once
@@ -38,6 +39,7 @@ def deposit_create(*, telegram_id: int, amount: Any, method: str, account_name: 
 
 
 def _deposit_create(*, telegram_id, amount, method, account_name, proof, pppoker_id, credit_id) -> Deposit:
+    refuse_while_counter_closed()
     player = player_for(telegram_id)
     payment_method = active_method(method)
     deposit = Deposit(

@@ -38,6 +38,8 @@ def user_upsert(*, telegram_id: int, username: str | None = None, first_name: st
             emit("user.registered", player, username=player.username)
             return player
         changed = {name: value for name, value in changes.items() if getattr(player, name) != value}
+        if player.bot_blocked_at is not None:  # they wrote to the bot, so it reaches them again
+            changed["bot_blocked_at"] = None
         if changed:
             Player.objects.filter(pk=player.pk).update(**changed, version=F("version") + 1)
             player.refresh_from_db()
@@ -55,6 +57,14 @@ def user_language_set(*, telegram_id: int, language: Language | str) -> Player:
             player.refresh_from_db()
             notify_changed("user.updated")
         return player
+
+
+def player_wrote(player: Player) -> None:
+    """A player who blocked the bot (a broadcast found out) and writes to it again is reachable
+    again: later broadcasts include them."""
+    if player.bot_blocked_at is not None:
+        Player.objects.filter(pk=player.pk).update(bot_blocked_at=None)
+        player.bot_blocked_at = None
 
 
 def payout_name_set_once(*, player_id: int, name: str) -> bool:

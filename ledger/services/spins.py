@@ -12,6 +12,7 @@ from ledger.models import JournalEntry, JournalKind, RewardStatus, Spin, SpinAcc
 from ledger.rules import Prize, fair_draw, seed_hash, winnable_prizes
 from ledger.services import journal
 from ledger.services.common import decide, emit, locked_account, player_for
+from ledger.services.counter import refuse_while_counter_closed
 from ledger.services.idempotency import idempotent
 from ledger.signals import notify_changed
 from ledger.validators import clean_count, clean_reason, parse_row_id
@@ -72,6 +73,7 @@ def _spin_batch_from_record(result: dict) -> SpinBatch:
 
 
 def _spins_process(*, telegram_id: int, count: int | None) -> SpinBatch:
+    refuse_while_counter_closed()
     player = player_for(telegram_id)
     account = locked_account(player.pk)
     wanted = min(account.available_spins, MAX_SPINS_PER_CALL) if count is None else count

@@ -11,6 +11,7 @@ from ledger.selectors.withdrawals import DUPLICATE, withdrawal_refusal
 from ledger.services.common import (
     active_method, decide, emit, ensure_pending, locked, locked_account, money_request_reject, player_for,
 )
+from ledger.services.counter import refuse_while_counter_closed
 from ledger.services.credits import refuse_while_credit_open
 from ledger.services.idempotency import idempotent
 from ledger.validators import amount_in_base, clean_amount, clean_pppoker_id, clean_text
@@ -31,6 +32,7 @@ def withdrawal_create(*, telegram_id: int, amount: Any, method: str, account_num
 
 
 def _withdrawal_create(*, telegram_id, amount, method, account_number, pppoker_id) -> Withdrawal:
+    refuse_while_counter_closed()
     player = player_for(telegram_id)
     payment_method = active_method(method)
     withdrawal = Withdrawal(
