@@ -5,12 +5,14 @@ from django.db import transaction
 
 from delivery.models import AdminMessage, EventCursor
 from ledger.errors import Invalid, NotFound
-from ledger.models import Deposit, Event, SeatRequest, Spin, Withdrawal
+from ledger.models import DailyReport, Deposit, Event, SeatRequest, Spin, Withdrawal
 from ledger.validators import clean_count, clean_position, clean_telegram_id, parse_row_id
 
 BOT_CONSUMER = "bot"
-# The requests the bot shows to admins with buttons, by the kind name it uses.
-REQUEST_MODELS = {"deposit": Deposit, "withdrawal": Withdrawal, "spin": Spin, "seat": SeatRequest}
+# What the bot shows to admins, by the kind name it uses: the requests (with buttons), and the daily
+# report (recorded so that a repeated event tells no admin twice).
+REQUEST_MODELS = {"deposit": Deposit, "withdrawal": Withdrawal, "spin": Spin, "seat": SeatRequest,
+                  "report": DailyReport}
 # One message per admin; no club has more admins than this.
 MAX_MESSAGES_PER_CALL = 100
 

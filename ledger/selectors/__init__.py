@@ -8,7 +8,9 @@ from ledger.selectors.players import (
     payment_methods_all, player_get, player_list, super_admin_id,
 )
 from ledger.selectors.reports import MethodTotal, Period, Report, report, report_figures
-from ledger.selectors.requests import deposit_list, deposits_pending, withdrawal_list, withdrawals_pending
+from ledger.selectors.requests import (
+    deposit_list, deposit_value_base, deposits_pending, withdrawal_list, withdrawals_pending,
+)
 from ledger.selectors.spins import PrizeOdds, prize_table, spin_account_get, spin_history, spin_rewards_pending
 from ledger.selectors.stats import Stats, stats
 from ledger.selectors.withdrawals import WithdrawalEligibility, withdrawal_eligibility, withdrawal_refusal
@@ -16,7 +18,7 @@ from ledger.selectors.withdrawals import WithdrawalEligibility, withdrawal_eligi
 __all__ = [
     "MAX_PAGE", "AdminEntry", "MethodTotal", "Period", "PrizeOdds", "Report", "Stats", "WithdrawalEligibility",
     "admin_entry", "admin_list", "admin_telegram_ids", "by_id", "config_changes", "credit_list",
-    "credit_open_refusal", "deposit_list", "deposits_pending", "existing_ids", "is_admin", "page",
+    "credit_open_refusal", "deposit_list", "deposit_value_base", "deposits_pending", "existing_ids", "is_admin", "page",
     "payment_methods_active", "payment_methods_all", "player_get", "player_list", "players_by_telegram_id",
     "prize_table", "report", "report_figures", "seat_request_list", "seat_requests_pending", "spin_account_get",
     "spin_account_ids_by_telegram_id", "spin_history", "spin_rewards_pending", "stats", "super_admin_id",
