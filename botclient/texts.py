@@ -521,7 +521,7 @@ PERIODS = {"TODAY": "Today", "WEEK": "This week", "MONTH": "This month", "SIX_MO
 PERIOD_WORDS = {"today": "TODAY", "week": "WEEK", "month": "MONTH", "6months": "SIX_MONTHS",
                 "six_months": "SIX_MONTHS", "year": "YEAR", "lifetime": "LIFETIME"}
 STATS_USAGE = "Usage: /stats today|week|month|6months|year|lifetime"
-REPORTS_MENU = "📊 <b>Reports</b>: which period? (club time; the figures are the backend's)"
+REPORTS_MENU = "📊 <b>Reports</b>: which period? (club time)"
 
 
 def _totals(en: Translator, label: str, total: Decimal, rows: list[MethodTotal]) -> list[str]:

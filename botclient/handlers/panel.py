@@ -227,7 +227,11 @@ async def got_value(update: Update, context: BotContext):
             await reply(update, texts.BAD_ADMIN_ID)
             return None
         telegram_id = int(digits)
-        known = await context.api.user(telegram_id)  # only to name them in the question
+        try:
+            known = await context.api.user(telegram_id)  # only to name them in the question
+        except BackendRefusal as refusal:  # not a Telegram id at all (too large): the backend says so
+            await reply(update, texts.esc(texts.admin_refusal(refusal)) + "\n" + texts.BAD_ADMIN_ID)
+            return None
         change["telegram_id"] = telegram_id
         change["what"] = "admin " + (texts.admin_name(telegram_id, known.username, known.first_name) if known
                                      else str(telegram_id))
