@@ -35,3 +35,7 @@ class AdminDirectory:
         """The backend just said whether this user is an admin: no need to wait for the cache."""
         if user.is_admin and user.telegram_id not in self._ids:
             self._ids = [*self._ids, user.telegram_id]
+
+    def forget(self) -> None:
+        """The admins just changed (added or removed from the panel): read them again on the next question."""
+        self._read_at = float("-inf")

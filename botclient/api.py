@@ -8,7 +8,6 @@ happened, so the same call with the same idempotency key may be retried).
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -22,8 +21,8 @@ from graphql.language import FragmentSpreadNode, Visitor
 
 from botclient import records
 from botclient.records import (
-    AccountOverview, Credit, Deposit, Eligibility, Event, Fairness, PaymentMethod, Prize, SeatRequest, Spin,
-    SpinAccount, SpinBatch, Stats, User, Withdrawal,
+    AccountOverview, AdminEntry, Credit, Deposit, Eligibility, Event, Fairness, PaymentMethod, Prize, Report,
+    SeatRequest, Spin, SpinAccount, SpinBatch, User, Withdrawal,
 )
 
 logger = logging.getLogger(__name__)
@@ -87,10 +86,6 @@ def documents(path: Path = OPERATIONS_FILE) -> dict[str, str]:
 
 
 # --- the client -------------------------------------------------------------------
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
-
 
 class LedgerApi:
     def __init__(self, url: str, token: str, *, timeout: float = 10.0):
@@ -208,9 +203,6 @@ class LedgerApi:
         return Deposit.from_json(await self.mutate("RejectDeposit", "rejectDeposit", id=str(deposit_id),
                                                    reason=reason, actor=actor))
 
-    async def pending_deposits(self, first: int = 10) -> list[Deposit]:
-        return [Deposit.from_json(d) for d in (await self.execute("PendingDeposits", first=first))["pendingDeposits"]]
-
     async def create_withdrawal(self, *, telegram_id: int, amount: Decimal, method: str, account_number: str,
                                 pppoker_id: str, idempotency_key: str) -> Withdrawal:
         payload = await self.mutate("CreateWithdrawal", "createWithdrawal", input={
@@ -233,10 +225,6 @@ class LedgerApi:
     async def reject_withdrawal(self, withdrawal_id: int, reason: str, actor: int) -> Withdrawal:
         return Withdrawal.from_json(await self.mutate("RejectWithdrawal", "rejectWithdrawal",
                                                       id=str(withdrawal_id), reason=reason, actor=actor))
-
-    async def pending_withdrawals(self, first: int = 10) -> list[Withdrawal]:
-        data = await self.execute("PendingWithdrawals", first=first)
-        return [Withdrawal.from_json(w) for w in data["pendingWithdrawals"]]
 
     # Seats on credit.
 
@@ -301,10 +289,6 @@ class LedgerApi:
     async def rotate_server_seed(self, telegram_id: int) -> Fairness:
         return Fairness.from_json(await self.mutate("RotateServerSeed", "rotateServerSeed", telegramId=telegram_id))
 
-    async def pending_spin_rewards(self, first: int = 100) -> list[Spin]:
-        data = await self.execute("PendingSpinRewards", first=first)
-        return [Spin.from_json(s) for s in data["pendingSpinRewards"]]
-
     async def approve_spin_reward(self, spin_id: int, actor: int) -> Spin:
         return Spin.from_json(await self.mutate("ApproveSpinReward", "approveSpinReward", id=str(spin_id),
                                                 actor=actor))
@@ -323,9 +307,41 @@ class LedgerApi:
 
     # Admin tools.
 
-    async def stats(self, start: datetime, end: datetime, actor: int) -> Stats:
-        variables = {"from": _iso(start), "to": _iso(end), "actor": actor}
-        return Stats.from_json((await self.execute("Stats", **variables))["stats"])
+    async def pending_counts(self) -> dict[str, int]:
+        """PendingCounts' field name -> how many requests of that kind wait."""
+        return (await self.execute("PendingCounts"))["pendingCounts"]
+
+    async def pending_page(self, operation: str, count_field: str, list_field: str, *, first: int,
+                           offset: int) -> tuple[int, list[dict]]:
+        """(how many wait, one page of them oldest first) from a queue's page query (botclient/queues.py)."""
+        data = await self.execute(operation, first=first, offset=offset)
+        return data["pendingCounts"][count_field], data[list_field]
+
+    async def report(self, period: str, actor: int) -> Report:
+        return Report.from_json((await self.execute("Report", period=period, actor=actor))["report"])
+
+    async def all_payment_methods(self) -> list[PaymentMethod]:
+        data = await self.execute("AllPaymentMethods")
+        return [PaymentMethod.from_json(m) for m in data["paymentMethods"]]
+
+    async def update_payment_method(self, code: str, actor: int, *, account_number: str | None = None,
+                                    account_holder: str | None = None, rate_to_base: str | None = None,
+                                    is_active: bool | None = None) -> PaymentMethod:
+        changes = {"accountNumber": account_number, "accountHolder": account_holder, "rateToBase": rate_to_base,
+                   "isActive": is_active}
+        payload = await self.mutate("UpdatePaymentMethod", "updatePaymentMethod", actor=actor, input={
+            "code": code, **{name: value for name, value in changes.items() if value is not None}})
+        return PaymentMethod.from_json(payload)
+
+    async def admins(self, actor: int) -> list[AdminEntry]:
+        return [AdminEntry.from_json(a) for a in (await self.execute("Admins", actor=actor))["admins"]]
+
+    async def add_admin(self, telegram_id: int, actor: int) -> AdminEntry:
+        return AdminEntry.from_json(await self.mutate("AddAdmin", "addAdmin", telegramId=telegram_id, actor=actor))
+
+    async def remove_admin(self, telegram_id: int, actor: int) -> AdminEntry:
+        return AdminEntry.from_json(await self.mutate("RemoveAdmin", "removeAdmin", telegramId=telegram_id,
+                                                      actor=actor))
 
     async def events(self, first: int = 50) -> list[Event]:
         return [Event.from_json(e) for e in (await self.execute("Events", after=None, first=first))["events"]]

@@ -19,7 +19,7 @@ from botclient.admins import AdminDirectory
 from botclient.api import BackendError, BackendUnavailable, LedgerApi
 from botclient.board import Board
 from botclient.config import Config, ConfigError
-from botclient.handlers import admin, credits, deposit, player, seat, spins, withdrawal
+from botclient.handlers import admin, credits, deposit, panel, player, seat, spins, withdrawal
 from botclient.handlers.common import BotContext, on_error
 from botclient.i18n import ENGLISH, LANGUAGES, translator
 from botclient.languages import LanguageDirectory
@@ -27,7 +27,8 @@ from botclient.notifications import Notifier
 
 logger = logging.getLogger("botclient")
 
-KNOWN_COMMANDS = {command for command, _ in texts.COMMANDS} | admin.ADMIN_COMMANDS | credits.ADMIN_COMMANDS
+KNOWN_COMMANDS = ({command for command, _ in texts.COMMANDS} | admin.ADMIN_COMMANDS | credits.ADMIN_COMMANDS
+                  | panel.PANEL_COMMANDS)
 RETRY_FIRST, RETRY_MAX = 1.0, 60.0  # seconds between start-up checks while Telegram or the backend is away
 
 
@@ -120,12 +121,14 @@ def build_application(config: Config, *, api: LedgerApi | None = None) -> ClubBo
     )
     # One conversation per group, so a menu press reaches every one of them (see handlers/common.py).
     application.add_handler(admin.reject_conversation(), group=0)
-    application.add_handler(player.start_conversation(), group=1)
-    application.add_handler(deposit.deposit_conversation(), group=2)
-    application.add_handler(withdrawal.withdrawal_conversation(), group=3)
-    application.add_handler(seat.seat_conversation(), group=4)
-    application.add_handlers([*spins.spin_handlers(), *admin.admin_handlers(), *credits.credit_handlers(),
-                              *player.menu_handlers(), *player.catch_all_handlers(KNOWN_COMMANDS)], group=5)
+    application.add_handler(panel.panel_conversation(), group=1)
+    application.add_handler(player.start_conversation(), group=2)
+    application.add_handler(deposit.deposit_conversation(), group=3)
+    application.add_handler(withdrawal.withdrawal_conversation(), group=4)
+    application.add_handler(seat.seat_conversation(), group=5)
+    application.add_handlers([*spins.spin_handlers(), *admin.admin_handlers(), *panel.panel_handlers(),
+                              *credits.credit_handlers(),
+                              *player.menu_handlers(), *player.catch_all_handlers(KNOWN_COMMANDS)], group=6)
     application.add_error_handler(on_error)
     return application
 

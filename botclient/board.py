@@ -155,6 +155,16 @@ class Board:
             if message is not None:
                 await self.api.record_admin_messages(kind, request_id, [(admin, message.message_id)])
 
+    async def announce_report(self, report_id: int | None, text: str) -> None:
+        """The daily report to every admin, once: whom it reached is recorded under the report's id."""
+        shown = {chat for chat, _ in await self.api.admin_messages("report", report_id)} if report_id else set()
+        for admin in await self.admins.ids():
+            if admin in shown:
+                continue
+            message = await self.send(admin, View(text))
+            if message is not None and report_id:
+                await self.api.record_admin_messages("report", report_id, [(admin, message.message_id)])
+
     async def refresh(self, kind: str, request_id: int, *, also: tuple[int, int] | None = None) -> View | None:
         """Redraw every admin's message of a request from the backend; `also`: a message not recorded (a list)."""
         view = await self.view(kind, request_id)

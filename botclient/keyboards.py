@@ -134,10 +134,7 @@ LETTER_KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
 DECIDE_PATTERN = re.compile(r"^([dwt]):a:(\d+)$|^(s):a:(\d+):(\d+)$")
 REJECT_PATTERN = re.compile(r"^([dwtk]):r:(\d+)$|^(s):r:(\d+):(\d+)$")
 APPROVE_ALL_PATTERN = re.compile(r"^sa:(\d+)$")
-ADMIN_MENU_PATTERN = re.compile(r"^adm:(deposits|withdrawals|spins)$")
 CREDITS_MENU_PATTERN = re.compile(r"^adm:(seats|credits)$")
-STATS_PERIODS = ("today", "week", "month")
-STATS_PATTERN = re.compile(r"^st:(today|week|month)$")
 
 
 def decide(kind: str, request_id: int) -> InlineKeyboardMarkup:
@@ -170,11 +167,99 @@ def decide_spins(spins: list[Spin], player_id: int, *, approve_all: bool = True)
     return InlineKeyboardMarkup(rows)
 
 
-def admin_menu() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([
-        [Button("💰 Pending deposits", callback_data="adm:deposits")],
-        [Button("💸 Pending withdrawals", callback_data="adm:withdrawals")],
-        [Button("🎰 Pending spin rewards", callback_data="adm:spins")],
-        [Button("🪑 Pending seats", callback_data="adm:seats"), Button("💳 Open credits", callback_data="adm:credits")],
-        [Button(f"📊 {period.title()}", callback_data=f"st:{period}") for period in STATS_PERIODS],
-    ])
+# --- the admin panel (handlers/panel.py): every callback starts with "p:" ----------------------
+
+PANEL = "p:home"
+PANEL_PATTERN = re.compile(r"^p:home$")
+QUEUE_PATTERN = re.compile(r"^p:q:([a-z]+):(\d+)$")  # kind, offset
+OPEN_PATTERN = re.compile(r"^p:o:([a-z]+):(\d+)$")  # kind, request id
+METHODS = "p:m"
+METHODS_PATTERN = re.compile(r"^p:m$")
+METHOD_PATTERN = re.compile(r"^p:m:(\w+)$")
+METHOD_EDIT_PATTERN = re.compile(r"^p:me:(\w+):(number|holder|rate)$")
+METHOD_ACTIVE_PATTERN = re.compile(r"^p:ma:(\w+):([01])$")
+ADMINS = "p:a"
+ADMINS_PATTERN = re.compile(r"^p:a$")
+ADMIN_ADD = "p:aa"
+ADMIN_ADD_PATTERN = re.compile(r"^p:aa$")
+ADMIN_REMOVE_PATTERN = re.compile(r"^p:ar:(\d+)$")
+REPORTS = "p:r"
+REPORTS_PATTERN = re.compile(r"^p:r$")
+REPORT_PATTERN = re.compile(r"^p:r:([A-Z_]+)$")
+# The nonce ties Confirm to the one change it was shown for.
+CONFIRM_CHANGE_PATTERN = re.compile(r"^p:ok:([0-9a-f]{8})$")
+PANEL_FLOW = "panel"  # its Cancel button is "x:panel"
+
+
+def _rows(buttons: list[Button], width: int) -> list[list[Button]]:
+    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+
+
+def to_panel() -> list[Button]:
+    return [Button("🛠 Panel", callback_data=PANEL)]
+
+
+def panel_home(queues: list[tuple[str, str, int]]) -> InlineKeyboardMarkup:
+    """queues: (key, button label, count) of each pending queue."""
+    queue_buttons = [Button(f"{label} ({count})", callback_data=f"p:q:{key}:0") for key, label, count in queues]
+    return InlineKeyboardMarkup([*_rows(queue_buttons, 2),
+                                 [Button("💳 Payment methods", callback_data=METHODS),
+                                  Button("👥 Admins", callback_data=ADMINS)],
+                                 [Button("📊 Reports", callback_data=REPORTS),
+                                  Button("🧾 Open credits", callback_data="adm:credits")]])
+
+
+def queue_page(key: str, items: list[tuple[int, str]], offset: int, previous: int | None,
+               following: int | None) -> InlineKeyboardMarkup:
+    """items: (request id, Open button label); previous/following: those pages' offsets, or None."""
+    rows = [[Button(label, callback_data=f"p:o:{key}:{item_id}")] for item_id, label in items]
+    paging = []
+    if previous is not None:
+        paging.append(Button("⬅️ Prev", callback_data=f"p:q:{key}:{previous}"))
+    if following is not None:
+        paging.append(Button("Next ➡️", callback_data=f"p:q:{key}:{following}"))
+    if paging:
+        rows.append(paging)
+    rows.append([Button("🔄 Refresh", callback_data=f"p:q:{key}:{offset}"), *to_panel()])
+    return InlineKeyboardMarkup(rows)
+
+
+def reports(periods: dict[str, str]) -> InlineKeyboardMarkup:
+    buttons = [Button(label, callback_data=f"p:r:{period}") for period, label in periods.items()]
+    return InlineKeyboardMarkup([*_rows(buttons, 3), to_panel()])
+
+
+def payment_methods(methods: list[PaymentMethod]) -> InlineKeyboardMarkup:
+    buttons = [Button(f"{m.code} {'✅' if m.is_active else '⏸'}", callback_data=f"p:m:{m.code}") for m in methods]
+    return InlineKeyboardMarkup([*_rows(buttons, 2), to_panel()])
+
+
+def payment_method(method: PaymentMethod) -> InlineKeyboardMarkup:
+    code = method.code
+    rows = [[Button("✏️ Account number", callback_data=f"p:me:{code}:number"),
+             Button("✏️ Holder", callback_data=f"p:me:{code}:holder")]]
+    if method.currency != "MVR":  # an MVR method converts at 1 by definition
+        rows.append([Button("✏️ Rate", callback_data=f"p:me:{code}:rate")])
+    rows.append([Button("⏸ Deactivate", callback_data=f"p:ma:{code}:0") if method.is_active
+                 else Button("▶️ Activate", callback_data=f"p:ma:{code}:1")])
+    rows.append([Button("⬅️ Methods", callback_data=METHODS), *to_panel()])
+    return InlineKeyboardMarkup(rows)
+
+
+def admins(entries: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """entries: (telegram id, how the button names them). Every admin has Remove: the backend says who stays."""
+    rows = [[Button(f"➖ Remove {label}", callback_data=f"p:ar:{telegram_id}")] for telegram_id, label in entries]
+    return InlineKeyboardMarkup([*rows, [Button("➕ Add admin", callback_data=ADMIN_ADD), *to_panel()]])
+
+
+def confirm_change(nonce: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("✅ Confirm", callback_data=f"p:ok:{nonce}"),
+                                  Button("✖️ Cancel", callback_data=cancel_data(PANEL_FLOW))]])
+
+
+def panel_cancel() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("✖️ Cancel", callback_data=cancel_data(PANEL_FLOW))]])
+
+
+def after_change(back: str, back_label: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button(back_label, callback_data=back), *to_panel()]])

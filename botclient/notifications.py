@@ -4,8 +4,8 @@ Exactly once across restarts: the cursor lives in the backend. Each round
 reads the events after the acknowledged position (`events(after: null)`),
 handles them in id order and acknowledges each one right after handling it.
 A crash between sending and acknowledging repeats only that event, and the
-admin side of a repeat sends nothing twice (who was shown a request is
-recorded in the backend, and redraws are idempotent). An event that fails
+admin side of a repeat sends nothing twice (who was shown a request, or the
+daily report, is recorded in the backend, and redraws are idempotent). An event that fails
 for a passing reason (backend or Telegram unreachable) is retried, never skipped.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from botclient import keyboards, texts
 from botclient.api import BackendUnavailable, LedgerApi
 from botclient.board import Board
 from botclient.languages import LanguageDirectory
-from botclient.records import Event
+from botclient.records import Event, Report
 
 logger = logging.getLogger("botclient.notifications")
 BATCH = 50
@@ -104,7 +104,17 @@ class Notifier:
             return
         elif kind in ("spin.approved", "spin.rejected"):
             await self.board.refresh_spins(event.telegram_id, [int(i) for i in payload.get("spin_ids", [])])
+        elif kind == "report.daily":
+            await self.tell_admins_the_day(payload)
+            return
         await self.tell_player(event)
+
+    async def tell_admins_the_day(self, payload: dict) -> None:
+        """Yesterday and the month so far, as the worker wrote them at midnight (the figures are the event's)."""
+        text = texts.daily_report(self.board.english, payload.get("day", ""), Report.from_figures(payload["yesterday"]),
+                                  Report.from_figures(payload["month_to_date"]))
+        report_id = payload.get("report_id")
+        await self.board.announce_report(int(report_id) if report_id else None, text)
 
     async def tell_player(self, event: Event) -> None:
         if event.telegram_id is None:

@@ -6,7 +6,7 @@ the backend may grow its types without breaking the bot.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -111,6 +111,7 @@ class PaymentMethod:
     account_number: str
     account_holder: str
     rate_to_base: Decimal
+    is_active: bool = True
 
     @property
     def takes_txid(self) -> bool:
@@ -126,7 +127,7 @@ class PaymentMethod:
     def from_json(cls, data: dict) -> PaymentMethod:
         return cls(code=data["code"], label=data["label"], currency=data["currency"],
                    account_number=data["accountNumber"], account_holder=data["accountHolder"],
-                   rate_to_base=_decimal(data["rateToBase"]))
+                   rate_to_base=_decimal(data["rateToBase"]), is_active=data.get("isActive", True))
 
 
 @dataclass(frozen=True)
@@ -175,11 +176,12 @@ class Deposit(MoneyRequest):
     proof: str
     spins_granted: int = 0
     credit: Credit | None = None  # the credit this deposit pays
+    value_base: Decimal | None = None  # MVR: as approved, or at the method's rate now while pending
 
     @classmethod
     def from_json(cls, data: dict) -> Deposit:
         return cls(**cls.shared_fields(data), proof=data["proof"], spins_granted=data.get("spinsGranted") or 0,
-                   credit=_credit(data.get("credit")))
+                   credit=_credit(data.get("credit")), value_base=_decimal(data.get("valueBase")))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -271,27 +273,76 @@ class Fairness:
 
 
 @dataclass(frozen=True)
-class Stats:
-    deposits_approved: int
-    deposits_approved_base: Decimal
-    withdrawals_approved: int
-    withdrawals_approved_base: Decimal
-    spins_used: int
-    chips_won: int
-    chips_approved: int
-    deposits_by_currency: dict[str, Decimal] = field(default_factory=dict)
-    withdrawals_by_currency: dict[str, Decimal] = field(default_factory=dict)
+class MethodTotal:
+    method: str
+    currency: str
+    count: int
+    amount: Decimal
+    amount_base: Decimal
+
+
+@dataclass(frozen=True)
+class Report:
+    """The backend's figures for a period (report(period)), or one half of the daily report's event."""
+    period: str | None
+    start: datetime | None
+    end: datetime | None
+    deposits: list[MethodTotal]
+    withdrawals: list[MethodTotal]
+    deposits_base: Decimal
+    withdrawals_base: Decimal
+    spin_chips_approved: int
+    spin_chips_base: Decimal | None
+    bonuses_base: Decimal
+    cashback_base: Decimal
+    open_credits: int
+    open_credits_base: Decimal
+    net_base: Decimal
 
     @classmethod
-    def from_json(cls, data: dict) -> Stats:
-        return cls(deposits_approved=data["depositsApproved"],
-                   deposits_approved_base=_decimal(data["depositsApprovedBase"]),
-                   withdrawals_approved=data["withdrawalsApproved"],
-                   withdrawals_approved_base=_decimal(data["withdrawalsApprovedBase"]),
-                   spins_used=data["spinsUsed"], chips_won=data["chipsWon"], chips_approved=data["chipsApproved"],
-                   deposits_by_currency={r["currency"]: _decimal(r["amount"]) for r in data["depositsByCurrency"]},
-                   withdrawals_by_currency={r["currency"]: _decimal(r["amount"])
-                                            for r in data["withdrawalsByCurrency"]})
+    def from_json(cls, data: dict) -> Report:
+        def totals(rows: list[dict]) -> list[MethodTotal]:
+            return [MethodTotal(r["method"], r["currency"], r["count"], _decimal(r["amount"]),
+                                _decimal(r["amountBase"])) for r in rows]
+        return cls(period=data.get("period"), start=_time(data.get("from")), end=_time(data.get("to")),
+                   deposits=totals(data["deposits"]), withdrawals=totals(data["withdrawals"]),
+                   deposits_base=_decimal(data["depositsBase"]), withdrawals_base=_decimal(data["withdrawalsBase"]),
+                   spin_chips_approved=data["spinChipsApproved"], spin_chips_base=_decimal(data.get("spinChipsBase")),
+                   bonuses_base=_decimal(data["bonusesBase"]), cashback_base=_decimal(data["cashbackBase"]),
+                   open_credits=data["openCredits"], open_credits_base=_decimal(data["openCreditsBase"]),
+                   net_base=_decimal(data["netBase"]))
+
+    @classmethod
+    def from_figures(cls, data: dict) -> Report:
+        """The snake_case figures of the daily report's event (ledger.selectors.report_figures)."""
+        def totals(rows: list[dict]) -> list[MethodTotal]:
+            return [MethodTotal(r["method"], r["currency"], int(r["count"]), _decimal(r["amount"]),
+                                _decimal(r["amount_base"])) for r in rows]
+        return cls(period=None, start=_time(data.get("from")), end=_time(data.get("to")),
+                   deposits=totals(data.get("deposits", [])), withdrawals=totals(data.get("withdrawals", [])),
+                   deposits_base=_decimal(data["deposits_base"]), withdrawals_base=_decimal(data["withdrawals_base"]),
+                   spin_chips_approved=int(data.get("spin_chips_approved") or 0),
+                   spin_chips_base=_decimal(data.get("spin_chips_base")),
+                   bonuses_base=_decimal(data.get("bonuses_base") or 0),
+                   cashback_base=_decimal(data.get("cashback_base") or 0),
+                   open_credits=int(data.get("open_credits") or 0),
+                   open_credits_base=_decimal(data.get("open_credits_base") or 0), net_base=_decimal(data["net_base"]))
+
+
+@dataclass(frozen=True)
+class AdminEntry:
+    telegram_id: int
+    username: str
+    is_super_admin: bool
+    from_environment: bool
+    added_by: str
+    added_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: dict) -> AdminEntry:
+        return cls(telegram_id=int(data["telegramId"]), username=data.get("username") or "",
+                   is_super_admin=bool(data["isSuperAdmin"]), from_environment=bool(data["fromEnvironment"]),
+                   added_by=data.get("addedBy") or "", added_at=_time(data.get("addedAt")))
 
 
 @dataclass(frozen=True)

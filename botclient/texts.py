@@ -16,7 +16,8 @@ from decimal import ROUND_UP, Decimal
 from botclient.api import BackendRefusal
 from botclient.i18n import N_, Translator
 from botclient.records import (
-    Credit, Deposit, Eligibility, PaymentMethod, Person, Prize, SeatRequest, Spin, Stats, User, Withdrawal,
+    AdminEntry, Credit, Deposit, Eligibility, MethodTotal, PaymentMethod, Person, Prize, Report, SeatRequest, Spin,
+    User, Withdrawal,
 )
 
 UNAVAILABLE = N_("The club's system is not answering right now. Please try again in a minute, nothing was lost.")
@@ -141,11 +142,11 @@ def help_text(t: Translator, *, admin: bool) -> str:
 
 ADMIN_HELP = (
     "<b>Admin</b>\n"
-    "🛠 <b>Admin</b>: pending deposits, withdrawals, spin rewards and seats; open credits.\n"
-    "/admin or /pending: the same menu.\n"
+    "🛠 <b>Admin</b>: the panel: pending queues, payment methods, admins and reports.\n"
+    "/admin or /pending: the same panel.\n"
     "/credits: open credits, each with Clear.\n"
     "/addspins &lt;telegram id&gt; &lt;n&gt; &lt;reason&gt;: give free spins.\n"
-    "/stats today|week|month: totals in club time."
+    "/stats today|week|month|6months|year|lifetime: the club's report, in club time."
 )
 
 # --- deposits -----------------------------------------------------------------------
@@ -544,11 +545,20 @@ def outcome(en: Translator, status: str, decided_by: str | None, decided_at: dat
     return line
 
 
+def _deposit_in_mvr(en: Translator, deposit: Deposit) -> str:
+    """" = 1,610.00 MVR" for a foreign currency: fixed at approval, at the method's rate now until then."""
+    if deposit.currency == "MVR" or deposit.value_base is None:
+        return ""
+    rate_now = " at today's rate" if deposit.status == "PENDING" else ""
+    return f" = {en.money(deposit.value_base, 'MVR')}{rate_now}"
+
+
 def admin_deposit(en: Translator, deposit: Deposit, *, proof_as_photo: bool) -> str:
     proof = "Slip: photo above" if proof_as_photo else f"Proof/TXID: <code>{esc(deposit.proof)}</code>"
     return (f"💰 <b>Deposit #{deposit.id}</b>\n"
             f"Player: {person(deposit.user)}\n"
-            f"Amount: <b>{en.money(deposit.amount, deposit.currency)}</b> via {esc(deposit.method)}\n"
+            f"Amount: <b>{en.money(deposit.amount, deposit.currency)}</b> via {esc(deposit.method)}"
+            f"{_deposit_in_mvr(en, deposit)}\n"
             f"Account name: {esc(deposit.account_name)}\n"
             f"{proof}\n"
             f"PPPoker id: <code>{esc(deposit.pppoker_id)}</code>\n"
@@ -639,7 +649,6 @@ def decided_toast(status: str) -> str:
     return {"APPROVED": "Approved ✅", "REJECTED": "Rejected ❌"}.get(status, "Done")
 
 
-PENDING_MENU = "🛠 <b>Admin</b>: what do you want to see?"
 NO_PENDING = {"deposit": "No pending deposits. 🎉", "withdrawal": "No pending withdrawals. 🎉",
               "spin": "No pending spin rewards. 🎉", "seat": "No pending seat requests. 🎉",
               "credit": "No open credits. 🎉"}
@@ -674,17 +683,199 @@ def spins_granted(en: Translator, telegram_id: int, spins: int, available: int) 
     return f"🎁 Granted {en.number(spins)} spins to <code>{telegram_id}</code>; they now have {en.number(available)}."
 
 
-STATS_USAGE = "Usage: /stats today|week|month"
+# --- the admin panel (English) ---------------------------------------------------------------
+
+def _queue_line(en: Translator, request, what: str) -> str:
+    return f"#{request.id} · {what} · {person(request.user)} · {en.time(request.created_at)}"
 
 
-def stats(en: Translator, period: str, start: datetime, end: datetime, data: Stats) -> str:
-    def by_currency(totals: dict[str, Decimal]) -> str:
-        return ", ".join(en.money(amount, currency) for currency, amount in totals.items()) or "-"
+def queue_deposit_line(en: Translator, deposit: Deposit) -> str:
+    return _queue_line(en, deposit, f"{en.money(deposit.amount, deposit.currency)} {esc(deposit.method)}"
+                       + _deposit_in_mvr(en, deposit))
 
-    return (f"📊 <b>Stats: {esc(period)}</b>\n{en.time(start)} – {en.time(end)}\n"
-            f"Deposits approved: {en.number(data.deposits_approved)}, "
-            f"{en.money(data.deposits_approved_base, 'MVR')} ({by_currency(data.deposits_by_currency)})\n"
-            f"Withdrawals approved: {en.number(data.withdrawals_approved)}, "
-            f"{en.money(data.withdrawals_approved_base, 'MVR')} ({by_currency(data.withdrawals_by_currency)})\n"
-            f"Spins used: {en.number(data.spins_used)}\n"
-            f"Chips won: {en.number(data.chips_won)}, approved: {en.number(data.chips_approved)}")
+
+def queue_withdrawal_line(en: Translator, withdrawal: Withdrawal) -> str:
+    return _queue_line(en, withdrawal, f"{en.money(withdrawal.amount, withdrawal.currency)} "
+                                       f"{esc(withdrawal.method)}")
+
+
+def queue_spin_line(en: Translator, spin: Spin) -> str:
+    return _queue_line(en, spin, esc(spin.prize))
+
+
+def queue_seat_line(en: Translator, seat: SeatRequest) -> str:
+    return _queue_line(en, seat, f"{en.money(seat.amount, 'MVR')} on credit")
+
+
+def panel_home(en: Translator, queues, counts: dict[str, int]) -> str:
+    waiting = [f"{en.number(queue.count(counts))} {queue.noun(queue.count(counts))}" for queue in queues]
+    return "🛠 <b>Admin panel</b>\nWaiting for a decision: " + " · ".join(waiting)
+
+
+def queue_page(en: Translator, queue, items: list, offset: int, total: int) -> str:
+    if not items:
+        return f"<b>{queue.title}</b>\nNone waiting. 🎉"
+    first, last = offset + 1, offset + len(items)
+    lines = [f"<b>{queue.title}</b>: {en.number(first)}–{en.number(last)} of {en.number(total)}, oldest first"]
+    lines += [f"{offset + n}. {queue.line(en, item)}" for n, item in enumerate(items, start=1)]
+    lines.append("Open one to decide it.")
+    return "\n".join(lines)
+
+
+ITEM_GONE = "That request is not there any more."
+STALE_CONFIRM = "That question is no longer open: confirm the newest one."
+NO_SUCH_METHOD = "That payment method is not there any more."
+
+# --- reports ---
+
+PERIODS = {"TODAY": "Today", "WEEK": "This week", "MONTH": "This month", "SIX_MONTHS": "Last 6 months",
+           "YEAR": "This year", "LIFETIME": "Lifetime"}
+# What /stats takes, as admins type it.
+PERIOD_WORDS = {"today": "TODAY", "week": "WEEK", "month": "MONTH", "6months": "SIX_MONTHS",
+                "six_months": "SIX_MONTHS", "year": "YEAR", "lifetime": "LIFETIME"}
+STATS_USAGE = "Usage: /stats today|week|month|6months|year|lifetime"
+REPORTS_MENU = "📊 <b>Reports</b>: which period? (club time)"
+
+
+def _totals(en: Translator, label: str, total: Decimal, rows: list[MethodTotal]) -> list[str]:
+    lines = [f"{label}: <b>{en.money(total, 'MVR')}</b>"]
+    for row in rows:
+        line = f"  • {esc(row.method)}: {en.number(row.count)}, {en.money(row.amount, row.currency)}"
+        if row.currency != "MVR":
+            line += f" = {en.money(row.amount_base, 'MVR')}"
+        lines.append(line)
+    return lines
+
+
+def report_figures(en: Translator, report: Report) -> list[str]:
+    chips = f"🎰 Spin chips approved: {en.number(report.spin_chips_approved)}"
+    if report.spin_chips_base is not None:
+        chips += f" ({en.money(report.spin_chips_base, 'MVR')})"
+    return [
+        *_totals(en, "💰 Deposits", report.deposits_base, report.deposits),
+        *_totals(en, "💸 Withdrawals", report.withdrawals_base, report.withdrawals),
+        chips,
+        f"🎁 Bonuses: {en.money(report.bonuses_base, 'MVR')}",
+        f"♻️ Recovery: {en.money(report.cashback_base, 'MVR')}",
+        f"<b>Net: {en.money(report.net_base, 'MVR')}</b>",
+    ]
+
+
+def report(en: Translator, period: str, data: Report) -> str:
+    span = f"{en.time(data.start)} – {en.time(data.end)}" if data.start else f"until {en.time(data.end)}"
+    return "\n".join([f"📊 <b>Report: {PERIODS.get(period, esc(period))}</b>", span, *report_figures(en, data),
+                      f"🪑 Open credits now: {en.number(data.open_credits)}, "
+                      f"{en.money(data.open_credits_base, 'MVR')}"])
+
+
+def daily_report(en: Translator, day: str, yesterday: Report, month: Report) -> str:
+    return "\n".join([f"🗓 <b>Daily report for {esc(day)}</b>", "", "<b>Yesterday</b>",
+                      *report_figures(en, yesterday), "", "<b>This month so far</b>", *report_figures(en, month),
+                      "", f"🪑 Open credits: {en.number(month.open_credits)}, "
+                          f"{en.money(month.open_credits_base, 'MVR')}"])
+
+
+# --- payment methods ---
+
+METHOD_FIELDS = {"number": "account number", "holder": "account holder", "rate": "rate to MVR", "active": "status"}
+
+
+def rate(value: Decimal | None) -> str:
+    """A rate as admins typed it: 15.40, 16.1234; never 15.4000 nor 1E+1."""
+    if value is None:
+        return "-"
+    text = f"{value.normalize():f}"
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}"
+
+
+def method_value(method: PaymentMethod, field: str) -> str:
+    """One setting of a method as the before / after of a change shows it."""
+    if field == "number":
+        return method.account_number or "(empty)"
+    if field == "holder":
+        return method.account_holder or "(empty)"
+    if field == "rate":
+        return rate(method.rate_to_base)
+    return "active" if method.is_active else "inactive"
+
+
+def method_what(code: str, field: str) -> str:
+    return f"{esc(code)}: {METHOD_FIELDS[field]}"
+
+
+def methods_list(en: Translator, methods: list[PaymentMethod]) -> str:
+    lines = ["💳 <b>Payment methods</b> (players see the active ones)"]
+    for method in methods:
+        state = "✅ active" if method.is_active else "⏸ inactive"
+        line = f"• <b>{esc(method.code)}</b> {esc(method.account_number or '-')} · {esc(method.account_holder or '-')}"
+        if method.currency != "MVR":
+            line += f" · 1 {esc(method.currency)} = {rate(method.rate_to_base)} MVR"
+        lines.append(f"{line} · {state}")
+    return "\n".join(lines)
+
+
+def method_card(en: Translator, method: PaymentMethod) -> str:
+    lines = [f"💳 <b>{esc(method.code)}</b> · {esc(method.label)} ({esc(method.currency)})",
+             f"Account number: <code>{esc(method.account_number or '-')}</code>",
+             f"Account holder: {esc(method.account_holder or '-')}"]
+    if method.currency != "MVR":
+        lines.append(f"Rate: 1 {esc(method.currency)} = {rate(method.rate_to_base)} MVR")
+    lines.append("Status: ✅ active" if method.is_active else "Status: ⏸ inactive (players do not see it)")
+    return "\n".join(lines)
+
+
+def ask_method_value(method: PaymentMethod, field: str) -> str:
+    now = esc(method_value(method, field))
+    if field == "rate":
+        return (f"Send the new rate of <b>{esc(method.code)}</b>: how many MVR one {esc(method.currency)} is "
+                f"(now {now}), e.g. <code>15.42</code>. Or /cancel.")
+    return (f"Send the new {METHOD_FIELDS[field]} of <b>{esc(method.code)}</b> (now {now}), or <code>-</code> "
+            f"to leave it empty. Or /cancel.")
+
+
+BAD_RATE = "Please send the rate as a number, e.g. <code>15.42</code>, or /cancel."
+
+# --- admins ---
+
+ASK_ADMIN_ID = ("Send the <b>Telegram id</b> of the new admin (digits; they can see it in @userinfobot), "
+                "or /cancel.")
+BAD_ADMIN_ID = "Please send the Telegram id as digits, e.g. <code>123456789</code>, or /cancel."
+YOU_ARE_ADMIN = "🛠 You are now an admin of the club's bot: /admin opens the admin panel (send /start for the button)."
+
+
+def admin_name(telegram_id: int, username: str = "", name: str = "") -> str:
+    shown = " ".join(part for part in (esc(name), f"@{esc(username)}" if username else "") if part)
+    return f"{shown} ({telegram_id})" if shown else str(telegram_id)
+
+
+def admins_list(en: Translator, admins: list[AdminEntry]) -> str:
+    lines = [f"👥 <b>Admins</b> ({en.number(len(admins))})"]
+    for entry in admins:
+        marks = []
+        if entry.is_super_admin:
+            marks.append("super admin")
+        if entry.from_environment:
+            marks.append("from ADMIN_USER_ID")
+        else:
+            added = f"added by {esc(entry.added_by or '-')}"
+            if entry.added_at:
+                added += f" at {en.time(entry.added_at)}"
+            marks.append(added)
+        icon = "👑" if entry.is_super_admin else "•"
+        lines.append(f"{icon} {admin_name(entry.telegram_id, entry.username)} · {' · '.join(marks)}")
+    return "\n".join(lines)
+
+
+# --- a change: before -> after, then Confirm ---
+
+def confirm_change(what: str, before: str, after: str) -> str:
+    return f"Change <b>{what}</b>?\n{esc(before)} → {esc(after)}\nPress <b>Confirm</b> to apply it."
+
+
+def changed(what: str, before: str, after: str) -> str:
+    return f"✅ Changed <b>{what}</b>: {esc(before)} → {esc(after)}"
+
+
+def not_changed(what: str, error: BackendRefusal) -> str:
+    return f"❌ <b>{what}</b> was not changed: {esc(admin_refusal(error))}"

@@ -266,8 +266,8 @@ class Mutation:
         return delivery_services.events_ack(up_to=up_to)
 
     @strawberry.mutation(**declared(description="Records where the bot showed a request (kind: deposit, withdrawal, "
-                                                "spin, seat, support or broadcast); NOT_FOUND for a request that "
-                                                "does not exist."))
+                                                "spin, seat, support or broadcast) or a daily report (kind: "
+                                                "report); NOT_FOUND for one that does not exist."))
     def record_admin_messages(self, kind: str, request_id: strawberry.ID, messages: list[AdminMessageInput]) -> int:
         return delivery_services.admin_messages_record(request_kind=kind, request_id=request_id,
                                               messages=[(m.chat_id, m.message_id) for m in messages])

@@ -10,9 +10,9 @@ from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
     AdminMessageType, AdminType, BroadcastState, BroadcastType, ConfigChangeType, CounterType, CreditStatus,
-    CreditType, DepositType, EventType, PaymentMethodType, Prize, ReportType, RequestStatus, RewardStatus,
-    SeatRequestType, SpinAccountType, SpinType, Stats, StatsPeriod, SupportSessionType, SupportState, UserType,
-    WithdrawalEligibility, WithdrawalType,
+    CreditType, DepositType, EventType, PaymentMethodType, PendingCountsType, Prize, ReportType, RequestStatus,
+    RewardStatus, SeatRequestType, SpinAccountType, SpinType, Stats, StatsPeriod, SupportSessionType, SupportState,
+    UserType, WithdrawalEligibility, WithdrawalType,
 )
 from delivery import selectors as delivery_selectors
 from ledger import selectors
@@ -80,6 +80,10 @@ class Query:
     def credits(self, status: CreditStatus | None = None, telegram_id: BigInt | None = None,
                 first: int = 50, offset: int = 0) -> list[CreditType]:
         return page(selectors.credit_list(status=status, telegram_id=telegram_id), first=first, offset=offset)
+
+    @strawberry.field(**declared(description="How many requests of each kind wait, for the admins' queues."))
+    def pending_counts(self) -> PendingCountsType:
+        return PendingCountsType()
 
     @strawberry_django.field
     def spin_account(self, telegram_id: BigInt) -> SpinAccountType | None:

@@ -124,6 +124,11 @@ class DepositType(MoneyRequestType):
     spins_granted: auto
     credit: "CreditType | None" = strawberry_django.field(description="The credit this deposit settles.")
 
+    @strawberry_django.field(only=["amount", "amount_base", "method__rate_to_base"], select_related=["method"],
+                             description="In MVR: amountBase once approved; until then, at the method's rate now.")
+    def value_base(self) -> Decimal:
+        return selectors.deposit_value_base(self)
+
 
 @strawberry_django.type(models.Withdrawal, name="Withdrawal", field_cls=ColumnField)
 class WithdrawalType(MoneyRequestType):
@@ -273,6 +278,27 @@ StatsPeriod = strawberry.enum(selectors.Period, name="StatsPeriod",
                                           "this month and the five before it.")
 
 
+@strawberry.type(name="PendingCounts", description="How many requests of each kind wait for an admin.")
+class PendingCountsType:
+    """Each field is its own COUNT: a query pays only for the kinds it asks."""
+
+    @strawberry.field
+    def deposits(self) -> int:
+        return selectors.deposits_pending().count()
+
+    @strawberry.field
+    def withdrawals(self) -> int:
+        return selectors.withdrawals_pending().count()
+
+    @strawberry.field(description="Wins, one per spin.")
+    def spin_rewards(self) -> int:
+        return selectors.spin_rewards_pending().count()
+
+    @strawberry.field
+    def seat_requests(self) -> int:
+        return selectors.seat_requests_pending().count()
+
+
 @strawberry.type(name="Admin")
 class AdminType:
     telegram_id: BigInt
@@ -311,6 +337,7 @@ class ReportType:
     deposits_base: Decimal
     withdrawals_base: Decimal
     spin_chips_approved: int
+    spin_chips_base: Decimal = strawberry.field(description="The spin chips approved, at CHIP_VALUE_MVR each.")
     bonuses_base: Decimal
     cashback_base: Decimal
     open_credits: int = strawberry.field(description="Now, whatever the period.")

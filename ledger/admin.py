@@ -18,7 +18,7 @@ from django.utils.html import format_html
 
 from ledger import selectors, services
 from ledger.actors import Actor, staff_actor
-from ledger.validators import amount_in_base, clean_optional_text, clean_rate
+from ledger.validators import clean_optional_text, clean_rate
 from ledger.errors import LedgerError
 from ledger.models import (
     Admin, ConfigChange, DailyReport, DailyTotal, Deposit, Event, IdempotencyRecord, JournalEntry, PaymentMethod,
@@ -51,9 +51,9 @@ def club_time(value, *, seconds: bool = False) -> str:
 
 def pending_value(deposit: Deposit) -> tuple[Decimal, int]:
     """What a deposit is worth in MVR and the spins it earns: recorded once approved, at today's rate before."""
+    amount_base = selectors.deposit_value_base(deposit)
     if deposit.amount_base is not None:
-        return deposit.amount_base, deposit.spins_granted
-    amount_base = amount_in_base(deposit.amount, deposit.method.rate_to_base)
+        return amount_base, deposit.spins_granted
     return amount_base, spins_for_amount(amount_base)
 
 

@@ -1,9 +1,14 @@
 """The admins' spreadsheet as it was before the backend: its tabs and their fixed headers.
 
 Admins' filters and formulas depend on these titles, header words and column
-positions, so they are kept exactly (domain.md, "The spreadsheet mirror"). The
-only addition is `Spin ID`, the last column of Spin History, which the legacy
-sheet lacked and without which a spin row could not be found again.
+positions, so they are kept exactly (domain.md, "The spreadsheet mirror" and
+"More sheets in the mirror"). The only addition is `Spin ID`, the last column of
+Spin History, which the legacy sheet lacked and without which a spin row could
+not be found again.
+
+The five tabs of SHEET_ORDER hold the players' requests: the one-time import reads them and the
+mirror writes them. The tabs of SETTINGS_SHEETS (payment accounts, rates, admins, daily reports)
+are only written: the backend's settings came from its own data migration and services.
 
 This module also checks a tab's header row, spells statuses as the sheets do,
 turns a ledger row into the cells of its sheet row, and a cell read back from
@@ -27,6 +32,10 @@ SPIN_HISTORY = "Spin History"
 SPIN_ID = "Spin ID"  # the one column the legacy layout lacked: the last of Spin History
 SEAT_REQUESTS = "Seat Requests"
 USER_CREDITS = "User Credits"
+PAYMENT_ACCOUNTS = "Payment Accounts"
+EXCHANGE_RATES = "Exchange Rates"
+ADMINS = "Admins"
+DAILY_REPORTS = "Daily Reports"
 
 # Sheets stores numbers as doubles: ids above 2^53 would silently lose digits.
 MAX_EXACT_NUMBER = 2**53
@@ -77,6 +86,11 @@ class SheetLayout:
         return [self.append_defaults.get(i, "") if value is None else value for i, value in enumerate(cells)]
 
 
+def is_blank(cells: list) -> bool:
+    """A row with nothing to show (a removed admin): cleared where it stands, never appended."""
+    return all(cell == "" for cell in cells)
+
+
 LAYOUTS: dict[str, SheetLayout] = {layout.title: layout for layout in (
     SheetLayout(USERS, ("User ID", "Username", "First Name", "Last Name", "PPPoker ID", "Registered At",
                         "Status", "Account Name"),
@@ -103,8 +117,19 @@ LAYOUTS: dict[str, SheetLayout] = {layout.title: layout for layout in (
     SheetLayout(USER_CREDITS, ("User ID", "Username", "PPPoker ID", "Credit Amount", "Seat Request ID",
                                "Created At", "Reminder Count", "Status"),
                 key_columns=(0, 1, 2, 3, 4), id_columns=(4, 0)),
+    SheetLayout(PAYMENT_ACCOUNTS, ("Payment Method", "Account Number", "Account Holder Name", "Updated At"),
+                key_columns=(0,)),
+    SheetLayout(EXCHANGE_RATES, ("Currency", "Rate to MVR", "Updated At"), key_columns=(0,)),
+    SheetLayout(ADMINS, ("Admin ID", "Username", "Name", "Added By", "Added At"), key_columns=(0,)),
+    SheetLayout(DAILY_REPORTS, ("Report Date", "Report Time", "MVR Deposits", "MVR Withdrawals", "Spin Rewards",
+                                "Bonuses", "Cashback", "MVR Profit", "USD Deposits", "USD Withdrawals", "USD Profit",
+                                "USDT Deposits", "USDT Withdrawals", "USDT Profit", "Total Profit (MVR)",
+                                "Active Credits Count", "Active Credits Amount", "Generated At"),
+                key_columns=(0,)),
 )}
 SHEET_ORDER = (USERS, DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY, SEAT_REQUESTS, USER_CREDITS)
+SETTINGS_SHEETS = (PAYMENT_ACCOUNTS, EXCHANGE_RATES, ADMINS, DAILY_REPORTS)
+MIRRORED_SHEETS = SHEET_ORDER + SETTINGS_SHEETS
 # The legacy Spin History ended at "Approved At"; the import accepts that header.
 LEGACY_SPIN_HISTORY_WIDTH = 9
 
@@ -365,3 +390,82 @@ def render_credit(row: dict) -> list:
     return [telegram_id(row["player__telegram_id"]), row["player__username"], row["seat_request__pppoker_id"],
             number(row["amount"]), seat_request_id(row, "seat_request__"), club_time_text(row["created_at"]),
             row["reminders_sent"], credit_word(row["status"])]
+
+
+# --- the settings sheets ----------------------------------------------------------------
+
+PAYMENT_METHOD_FIELDS = ("id", "code", "account_number", "account_holder", "account_updated_at", "rate_to_base",
+                         "rate_updated_at")
+
+
+def payment_method_key(row: dict) -> str:
+    return normalize_key(row["code"])
+
+
+def render_payment_account(row: dict) -> list:
+    return [row["code"], row["account_number"], row["account_holder"], club_time_text(row["account_updated_at"])]
+
+
+def render_exchange_rate(row: dict) -> list:
+    # A method, not a currency, is what has a rate here: USDT is priced in USD yet keeps a rate of its own.
+    return [row["code"], number(row["rate_to_base"]), club_time_text(row["rate_updated_at"])]
+
+
+# The player's username and name come from annotations (sync.selectors): an admin need not be a player.
+ADMIN_FIELDS = ("id", "telegram_id", "is_active", "name", "added_by", "created_at", "player_username",
+                "player_first_name", "player_last_name")
+
+
+def admin_key(row: dict) -> str:
+    return str(row["telegram_id"])
+
+
+def render_admin(row: dict) -> list:
+    if not row["is_active"]:
+        return [""] * len(LAYOUTS[ADMINS].columns)
+    name = " ".join(part for part in (row["player_first_name"], row["player_last_name"]) if part) or row["name"]
+    return [telegram_id(row["telegram_id"]), row["player_username"] or "", name, row["added_by"],
+            club_time_text(row["created_at"])]
+
+
+DAILY_REPORT_FIELDS = ("id", "day", "figures", "created_at")
+REPORT_UNITS = ("MVR", "USD", "USDT")
+
+
+def daily_report_key(row: dict) -> str:
+    return row["day"].isoformat()
+
+
+def _unit(total: dict) -> str:
+    """How the legacy sheet splits money: MVR, USD, and USDT apart from USD although priced in it."""
+    return "USDT" if total["method"].upper() == "USDT" else total["currency"].upper()
+
+
+def _by_unit(totals: list[dict]) -> dict[str, Decimal]:
+    sums = dict.fromkeys(REPORT_UNITS, Decimal("0"))
+    for total in totals:
+        unit = _unit(total)
+        sums[unit] = sums.get(unit, Decimal("0")) + Decimal(total["amount"])
+    return sums
+
+
+def render_daily_report(row: dict) -> list:
+    """Yesterday's figures as the midnight job wrote them; MVR Profit also pays the chips, bonuses and
+    recovery, which are all paid in MVR, so the three profits add up to Total Profit at the day's rates."""
+    day = row["figures"]["yesterday"]
+    deposits, withdrawals = _by_unit(day["deposits"]), _by_unit(day["withdrawals"])
+    bonuses, cashback = Decimal(day["bonuses_base"]), Decimal(day["cashback_base"])
+    if "spin_chips_base" in day:
+        spin_rewards = Decimal(day["spin_chips_base"])
+    else:  # a report written before the figure was kept: it is what the net leaves unexplained
+        spin_rewards = (Decimal(day["deposits_base"]) - Decimal(day["withdrawals_base"]) - bonuses - cashback
+                        - Decimal(day["net_base"]))
+    mvr_profit = deposits["MVR"] - withdrawals["MVR"] - spin_rewards - bonuses - cashback
+    generated = club_time_text(row["created_at"])
+    return [
+        daily_report_key(row), generated[11:], number(deposits["MVR"]), number(withdrawals["MVR"]),
+        number(spin_rewards), number(bonuses), number(cashback), number(mvr_profit),
+        number(deposits["USD"]), number(withdrawals["USD"]), number(deposits["USD"] - withdrawals["USD"]),
+        number(deposits["USDT"]), number(withdrawals["USDT"]), number(deposits["USDT"] - withdrawals["USDT"]),
+        number(Decimal(day["net_base"])), day["open_credits"], number(Decimal(day["open_credits_base"])), generated,
+    ]

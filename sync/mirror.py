@@ -1,4 +1,4 @@
-"""One mirror cycle: bring the five sheets up to date with the database.
+"""One mirror cycle: bring the mirrored sheets up to date with the database.
 
 A cycle, for the sheets that have rows due (see `sync.selectors`):
 
@@ -30,7 +30,7 @@ from django.conf import settings
 
 from sync import selectors, state
 from sync.client import SheetsApi, connect
-from sync.layout import LAYOUTS, SHEET_ORDER, SheetLayout, check_header, column_letter, sheet_row_key
+from sync.layout import LAYOUTS, MIRRORED_SHEETS, SheetLayout, check_header, column_letter, is_blank, sheet_row_key
 from sync.models import MirroredRow
 from sync.selectors import DueRow
 
@@ -55,7 +55,8 @@ class SheetReport:
 
 @dataclass
 class CycleReport:
-    sheets: dict[str, SheetReport] = field(default_factory=lambda: {title: SheetReport() for title in SHEET_ORDER})
+    sheets: dict[str, SheetReport] = field(
+        default_factory=lambda: {title: SheetReport() for title in MIRRORED_SHEETS})
     calls: dict[str, int] = field(default_factory=dict)
     idle: bool = False  # nothing was due: no request was sent
 
@@ -92,7 +93,7 @@ def max_payload_bytes() -> int:
 def sync_cycle(*, api: SheetsApi | None = None, payload_cap: int | None = None) -> CycleReport:
     """Run one cycle. Raises SheetsError when Google keeps failing; what was confirmed stays recorded."""
     report = CycleReport()
-    due = {title: selectors.rows_due(title) for title in SHEET_ORDER}
+    due = {title: selectors.rows_due(title) for title in MIRRORED_SHEETS}
     if not any(due.values()):
         report.idle = True
         return report
@@ -104,9 +105,9 @@ def sync_cycle(*, api: SheetsApi | None = None, payload_cap: int | None = None) 
             # A recreated tab is empty: everything that was in it is due again.
             if state.forget_sheet(title):
                 due[title] = selectors.rows_due(title)
-        to_read = [title for title in SHEET_ORDER if due[title] and title not in created]
+        to_read = [title for title in MIRRORED_SHEETS if due[title] and title not in created]
         found = _read_headers_and_keys(api, to_read)
-        for title in SHEET_ORDER:
+        for title in MIRRORED_SHEETS:
             if title not in created and title not in found:
                 continue
             header, keys = found.get(title, ([], []))
@@ -121,7 +122,7 @@ def _ensure_tabs(api: SheetsApi, report: CycleReport) -> list[str]:
     """Add missing tabs and widen tabs too narrow for their layout, in one request."""
     tabs = api.tabs()
     requests, created = [], []
-    for title in SHEET_ORDER:
+    for title in MIRRORED_SHEETS:
         layout = LAYOUTS[title]
         tab = tabs.get(title)
         if tab is None:
@@ -287,6 +288,10 @@ def _run_entry(layout: SheetLayout, run: dict) -> dict:
 
 def _append_new(api: SheetsApi, layout: SheetLayout, new: list[DueRow], report: SheetReport, cap: int) -> None:
     """One append of the rows not found in the sheet, oldest first, below the payload cap."""
+    blank = [row for row in new if is_blank(row.cells)]
+    if blank:  # nothing to show and no row to clear: only remembered, so they are not due again
+        state.record_written(layout.title, [(row.object_id, row.version, row.cells) for row in blank])
+        new = [row for row in new if not is_blank(row.cells)]
     if not new:
         return
     rows = [layout.for_append(row.cells) for row in new]

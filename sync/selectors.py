@@ -9,12 +9,19 @@ exactly the version of the values written.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, JSONField, Model, OuterRef, PositiveBigIntegerField, Subquery, Value
+from django.db.models import (
+    BigIntegerField, CharField, F, JSONField, Model, OuterRef, PositiveBigIntegerField, QuerySet, Subquery, Value,
+)
 from django.db.models.functions import Coalesce
 
-from ledger.models import Credit, Deposit, Player, SeatRequest, Spin, SpinAccount, Withdrawal
+from ledger.models import (
+    Admin, Credit, DailyReport, Deposit, PaymentMethod, Player, SeatRequest, Spin, SpinAccount, Withdrawal,
+)
 from sync import layout
-from sync.layout import DEPOSITS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS
+from sync.layout import (
+    ADMINS, DAILY_REPORTS, DEPOSITS, EXCHANGE_RATES, PAYMENT_ACCOUNTS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS,
+    USER_CREDITS, USERS, WITHDRAWALS,
+)
 from sync.models import ImportedRow, MirroredRow
 
 
@@ -26,6 +33,10 @@ class SheetSource:
     version: Callable[[], F]
     key: Callable[[dict], str]
     render: Callable[[dict], list]
+    rows: Callable[[], QuerySet] | None = None  # the objects that have a row; all of the model's by default
+
+    def queryset(self) -> QuerySet:
+        return self.rows() if self.rows is not None else self.model.objects.all()
 
 
 def _with_player() -> F:
@@ -35,6 +46,28 @@ def _with_player() -> F:
 def _with_player_and_credit() -> F:
     # A seat's row also shows its credit (Has Credit, Settled At, how it was paid), which has a version of its own.
     return _with_player() + Coalesce(F("credit__version"), Value(0), output_field=PositiveBigIntegerField())
+
+
+def _admin_player(field: str):
+    return Subquery(Player.objects.filter(telegram_id=OuterRef("telegram_id")).values(field)[:1])
+
+
+def _admins() -> QuerySet:
+    text = CharField()
+    return Admin.objects.annotate(player_username=Coalesce(_admin_player("username"), Value(""), output_field=text),
+                                  player_first_name=Coalesce(_admin_player("first_name"), Value(""),
+                                                             output_field=text),
+                                  player_last_name=Coalesce(_admin_player("last_name"), Value(""),
+                                                            output_field=text))
+
+
+def _admin_version():
+    # An admin's row shows their player's username and name, which may change after they were added.
+    return F("version") + Coalesce(_admin_player("version"), Value(0), output_field=BigIntegerField())
+
+
+def _written_once():
+    return Value(1, output_field=BigIntegerField())  # a daily report never changes after midnight
 
 
 SOURCES: dict[str, SheetSource] = {
@@ -52,6 +85,16 @@ SOURCES: dict[str, SheetSource] = {
                                layout.seat_request_key, layout.render_seat_request),
     USER_CREDITS: SheetSource(Credit, layout.CREDIT_FIELDS, ("created_at", "id"), _with_player,
                               layout.credit_key, layout.render_credit),
+    PAYMENT_ACCOUNTS: SheetSource(PaymentMethod, layout.PAYMENT_METHOD_FIELDS, ("sort_order", "code"),
+                                  lambda: F("version"), layout.payment_method_key, layout.render_payment_account),
+    # MVR methods convert at 1 by definition: the legacy sheet lists the foreign ones.
+    EXCHANGE_RATES: SheetSource(PaymentMethod, layout.PAYMENT_METHOD_FIELDS, ("sort_order", "code"),
+                                lambda: F("version"), layout.payment_method_key, layout.render_exchange_rate,
+                                rows=lambda: PaymentMethod.objects.exclude(currency="MVR")),
+    ADMINS: SheetSource(Admin, layout.ADMIN_FIELDS, ("id",), _admin_version, layout.admin_key, layout.render_admin,
+                        rows=_admins),
+    DAILY_REPORTS: SheetSource(DailyReport, layout.DAILY_REPORT_FIELDS, ("day",), _written_once,
+                               layout.daily_report_key, layout.render_daily_report),
 }
 
 
@@ -68,7 +111,7 @@ def rows_due(sheet: str) -> list[DueRow]:
     """Rows of `sheet` whose current version is not the one last written (or never written)."""
     source = SOURCES[sheet]
     written = MirroredRow.objects.filter(sheet=sheet, object_id=OuterRef("pk"))
-    rows = (source.model.objects
+    rows = (source.queryset()
             .annotate(row_version=source.version(),
                       written_version=Coalesce(Subquery(written.values("version")[:1]), Value(0)),
                       written_cells=Subquery(written.values("cells")[:1], output_field=JSONField()))
@@ -82,7 +125,7 @@ def rows_due(sheet: str) -> list[DueRow]:
 def row_versions(sheet: str, object_ids: list[int]) -> dict[int, int]:
     """Current row versions of some objects of `sheet` (the import marks what is already in the sheet)."""
     source = SOURCES[sheet]
-    return dict(source.model.objects.filter(pk__in=object_ids).annotate(row_version=source.version())
+    return dict(source.queryset().filter(pk__in=object_ids).annotate(row_version=source.version())
                 .values_list("pk", "row_version"))
 
 

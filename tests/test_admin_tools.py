@@ -171,6 +171,34 @@ def test_the_daily_report_is_written_once_and_told_once(player, admin):
     assert Event.objects.filter(kind="report.daily").count() == 1
 
 
+def test_the_daily_report_event_names_its_row_and_carries_the_chips_in_mvr(player, admin, settings):
+    settings.CHIP_VALUE_MVR = Decimal("2")
+    approve_at(club_time(2026, 6, 14, 20), admin, amount="500")
+    row = services.daily_report_make(now=club_time(2026, 6, 15, 0, 1))
+    payload = Event.objects.get(kind="report.daily").payload
+    assert payload["report_id"] == row.pk and payload["day"] == "2026-06-14"
+    assert payload["yesterday"] == row.figures["yesterday"] and payload["month_to_date"] == row.figures[
+        "month_to_date"]
+    assert payload["yesterday"]["spin_chips_base"] == "0.00" and payload["yesterday"]["net_base"] == "500.00"
+    assert "report_id" not in row.figures
+
+
+def test_settings_changes_move_the_mirror_s_versions_and_their_own_times(methods, admin, settings):
+    settings.ADMIN_USER_IDS = [1001]
+    with time_machine.travel(club_time(2026, 3, 1, 9), tick=False):
+        services.payment_method_update(code="USD", rate_to_base="16", actor=admin)
+    with time_machine.travel(club_time(2026, 3, 2, 9), tick=False):
+        services.payment_method_update(code="USD", account_number="1234", actor=admin)
+    services.payment_method_update(code="USD", account_number="1234", actor=admin)  # no change, no new version
+    usd = PaymentMethod.objects.get(code="USD")
+    assert usd.version == 3
+    assert (usd.rate_updated_at, usd.account_updated_at) == (club_time(2026, 3, 1, 9), club_time(2026, 3, 2, 9))
+    services.admin_add(telegram_id=2002, actor=admin)
+    services.admin_remove(telegram_id=2002, actor=admin)
+    services.admin_add(telegram_id=2002, actor=admin)
+    assert Admin.objects.get(telegram_id=2002).version == 3
+
+
 def test_check_ledger_catches_a_day_total_that_drifted(player, admin):
     from ledger.models import DailyTotal
     approved_deposit(PLAYER_ID, admin)

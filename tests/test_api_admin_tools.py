@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 
+from ledger import services
 from ledger.models import ConfigChange, PaymentMethod
-from tests.conftest import ADMIN_ID, PLAYER_ID, approved_deposit
+from tests.conftest import ADMIN_ID, PLAYER_ID, approved_deposit, deposit_for
 
 OUTCOME = "... on OperationInfo { messages { code field } }"
 UPDATE = """mutation($input: PaymentMethodInput!, $actor: BigInt) {
@@ -55,3 +56,23 @@ def test_the_report_over_graphql_is_the_selector_s(api, player, admin):
     both = api.raw('{ report(period: TODAY, from: "2026-01-01T00:00:00+00:00", actorTelegramId: %d) { netBase } }'
                    % ADMIN_ID).json()
     assert both["errors"][0]["extensions"]["code"] == "INVALID"
+
+
+def test_pending_counts_cost_one_count_per_kind_asked(api, player, admin, django_assert_num_queries):
+    deposit_for(PLAYER_ID)
+    with django_assert_num_queries(3):
+        counts = api("{ pendingCounts { deposits withdrawals spinRewards } }")["pendingCounts"]
+    assert counts == {"deposits": 1, "withdrawals": 0, "spinRewards": 0}
+    with django_assert_num_queries(1):
+        assert api("{ pendingCounts { deposits } }")["pendingCounts"] == {"deposits": 1}
+
+
+def test_a_deposit_s_value_in_mvr_follows_the_rate_until_approved(api, player, admin):
+    deposit = deposit_for(PLAYER_ID, amount="100", method="USD")
+    query = '{ deposit(id: "%d") { status amountBase valueBase } }' % deposit.pk
+    assert api(query)["deposit"] == {"status": "PENDING", "amountBase": None, "valueBase": "1540.00"}
+    api(UPDATE, {"input": {"code": "USD", "rateToBase": "16.10"}, "actor": ADMIN_ID})
+    assert api(query)["deposit"]["valueBase"] == "1610.00"
+    services.deposit_approve(deposit_id=deposit.pk, actor=admin)
+    api(UPDATE, {"input": {"code": "USD", "rateToBase": "17"}, "actor": ADMIN_ID})
+    assert api(query)["deposit"] == {"status": "APPROVED", "amountBase": "1610.00", "valueBase": "1610.00"}

@@ -47,6 +47,15 @@ APPROVE_SPIN_REWARDS = """mutation { approveSpinRewards(telegramId: %d, actorTel
 GRANT_SPINS = """mutation { grantSpins(telegramId: %d, spins: 5, reason: "welcome", actorTelegramId: %d) {
   ... on SpinAccount { availableSpins totalSpinsUsed } %s } }""" % (PLAYER_ID, ADMIN_ID, OUTCOME)
 
+UPDATE_PAYMENT_METHOD = """mutation { updatePaymentMethod(input: {code: "USD", rateToBase: "16.10",
+  accountNumber: "1234"}, actorTelegramId: %d) {
+  ... on PaymentMethod { code rateToBase accountNumber isActive } %s } }""" % (ADMIN_ID, OUTCOME)
+ADMIN_FIELDS = "telegramId username isSuperAdmin fromEnvironment addedBy addedAt"
+ADD_ADMIN = """mutation { addAdmin(telegramId: 4004, actorTelegramId: %d) { ... on Admin { %s } %s } }""" % (
+    ADMIN_ID, ADMIN_FIELDS, OUTCOME)
+REMOVE_ADMIN = """mutation { removeAdmin(telegramId: 4004, actorTelegramId: %d) { ... on Admin { %s } %s } }""" % (
+    ADMIN_ID, ADMIN_FIELDS, OUTCOME)
+
 WITHDRAWAL_INPUT = {"telegramId": PLAYER_ID, "amount": "300", "method": "BML", "accountNumber": "7730000123456",
                     "pppokerId": "12345"}
 
@@ -66,6 +75,9 @@ PINNED = {
     "rejectSpinReward": {"sqlite": 11, "postgresql": 11},
     "approveSpinRewards": {"sqlite": 12, "postgresql": 12},
     "grantSpins": {"sqlite": 9, "postgresql": 9},
+    "updatePaymentMethod": {"sqlite": 10, "postgresql": 10},
+    "addAdmin": {"sqlite": 12, "postgresql": 12},
+    "removeAdmin": {"sqlite": 9, "postgresql": 9},
 }
 
 
@@ -203,3 +215,16 @@ def test_approve_spin_rewards_with_each_spins_account_costs_the_same_for_1_and_5
     fifty, approved = statements(api, query)
     assert len(approved["spins"]) == 50
     assert fifty == one, f"approveSpinRewards: {one} statements for 1 win, {fifty} for 50"
+
+
+def test_settings_mutations(api, methods, admin):
+    """Two fields of a method change: a record and an event each, one save."""
+    count, method = statements(api, UPDATE_PAYMENT_METHOD)
+    assert (method["rateToBase"], method["accountNumber"]) == ("16.1000", "1234")
+    assert_pinned("updatePaymentMethod", count)
+    count, added = statements(api, ADD_ADMIN)
+    assert added["telegramId"] == 4004
+    assert_pinned("addAdmin", count)
+    count, removed = statements(api, REMOVE_ADMIN)
+    assert removed["telegramId"] == 4004
+    assert_pinned("removeAdmin", count)

@@ -5,7 +5,8 @@ from django.test.utils import CaptureQueriesContext
 
 NESTED = "user { telegramId username isAdmin spinAccount { availableSpins totalChipsWon } }"
 LISTS = {
-    "pendingDeposits": "{ pendingDeposits(first: 50) { id amount method status %s } }" % NESTED,
+    # valueBase as the bot asks it: the method's rate comes with the rows, not one query per deposit
+    "pendingDeposits": "{ pendingDeposits(first: 50) { id amount method status valueBase %s } }" % NESTED,
     "deposits": "{ deposits(first: 50) { id amount method %s } }" % NESTED,
     "pendingWithdrawals": "{ pendingWithdrawals(first: 50) { id amount method %s } }" % NESTED,
     "spinHistory": "{ spinHistory(first: 50) { id prize chips status %s } }" % NESTED,

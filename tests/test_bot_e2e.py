@@ -500,19 +500,25 @@ def test_admin_pending_list_and_stats(w):
     admin_message(w.admin_a, f"Deposit #{deposit_id}")
 
     mark = w.admin_a.send(keyboards.ADMIN)
-    menu = w.admin_a.wait_for_text("what do you want to see", after=mark)
-    mark = w.admin_a.press_button("💰 Pending deposits", menu)
+    panel = w.admin_a.wait_for_text("Admin panel", after=mark)
+    [deposits] = [label for row in panel.buttons for label in row if label.startswith("💰 Deposits")]
+    mark = w.admin_a.press_button(deposits, panel)
+    page = w.admin_a.wait_for(lambda m: m.message_id == panel.message_id and "Pending deposits" in (m.text or ""),
+                              after=mark)  # the panel's own message, redrawn as the queue's page
+    mark = w.admin_a.press_button(f"🔎 #{deposit_id} 600.00 MVR", page)
     listed = w.admin_a.wait_for(lambda m: f"Deposit #{deposit_id}" in (m.text or "") and m.buttons, after=mark)
-    w.admin_a.wait_for_text("pending deposit", after=mark)
     mark = w.admin_a.press_button("✅ Approve", listed)
     decided(w.admin_a, listed, "Approved", after=mark)
     decided(w.admin_b, original, "Approved", after=mark)  # the recorded copy follows the decision too
 
-    mark = w.admin_a.send("/stats today")
-    stats = w.admin_a.wait_for_text("Stats: today", after=mark)
-    assert re.search(r"Deposits approved: [1-9]", stats.text) and "Spins used:" in stats.text
+    mark = w.admin_a.send("/stats today")  # the report of the panel, which the backend computes
+    stats = w.admin_a.wait_for_text("Report: Today", after=mark)
+    assert re.search(r"Deposits: [1-9][\d,]*\.\d\d MVR", stats.text) and "Spin chips approved:" in stats.text
+    mark = w.admin_a.press_button("This week", stats)
+    w.admin_a.wait_for(lambda m: m.message_id == stats.message_id and "Report: This week" in (m.text or ""),
+                       after=mark)
     mark = w.admin_a.send("/stats yesterday")
-    w.admin_a.wait_for_text("Usage: /stats today|week|month", after=mark)
+    w.admin_a.wait_for_text("Usage: /stats today|week|month|6months|year|lifetime", after=mark)
     mark = player.send("/stats today")
     player.wait_for_text("for admins only", after=mark)
 

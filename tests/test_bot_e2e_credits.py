@@ -171,10 +171,13 @@ def test_refusals_in_the_players_language_and_rejection_from_the_pending_list(w)
     player.wait_for_text(texts.SEAT_REFUSALS["DUPLICATE_PENDING"], after=mark)
 
     mark = w.admin_b.send(keyboards.ADMIN)
-    menu = w.admin_b.wait_for_text("what do you want to see", after=mark)
-    mark = w.admin_b.press_button("🪑 Pending seats", menu)
+    panel = w.admin_b.wait_for_text("Admin panel", after=mark)
+    assert "1 seat request" in panel.text
+    mark = w.admin_b.press_button("🪑 Seats (1)", panel)
+    w.admin_b.wait_for(lambda m: m.message_id == panel.message_id and "Pending seat requests" in (m.text or ""),
+                       after=mark)
+    mark = w.admin_b.press_button(f"🔎 #{seat_id} 400.00 MVR", panel)
     listed = w.admin_b.wait_for(lambda m: f"Seat request #{seat_id}" in (m.text or "") and m.buttons, after=mark)
-    w.admin_b.wait_for_text("pending seat request", after=mark)
     mark = w.admin_b.press_button("❌ Reject", listed)
     w.admin_b.wait_for_text(f"Why is seat request #{seat_id} rejected", after=mark)
     mark = w.admin_b.send("Tables are full tonight")

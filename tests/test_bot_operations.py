@@ -4,7 +4,6 @@ No backend and no Telegram here: these run in milliseconds.
 """
 import subprocess
 import sys
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,10 +15,10 @@ from botclient import keyboards, texts
 from botclient.api import OPERATIONS_FILE, BackendRefusal, documents
 from botclient.board import proof_is_photo
 from botclient.config import Config, ConfigError
-from botclient.handlers.admin import period_bounds
 from botclient.handlers.flow import parse_amount
 from botclient.i18n import Translator
-from botclient.records import PaymentMethod, Spin
+from botclient.queues import QUEUES, last_page, page_offsets
+from botclient.records import Deposit, PaymentMethod, Person, Report, Spin
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = build_schema((ROOT / "schema.graphql").read_text())
@@ -77,13 +76,86 @@ def test_proofs():
     assert not proof_is_photo("BML", "paid at the counter")
 
 
-def test_stats_periods_follow_the_club_clock():
-    tz = ZoneInfo("Indian/Maldives")
-    now = datetime(2025, 3, 5, 1, 30, tzinfo=tz)  # a Wednesday, 20:30 UTC the day before
-    assert period_bounds("today", now) == (datetime(2025, 3, 5, tzinfo=tz), datetime(2025, 3, 6, tzinfo=tz))
-    assert period_bounds("week", now) == (datetime(2025, 3, 3, tzinfo=tz), datetime(2025, 3, 10, tzinfo=tz))
-    assert period_bounds("month", datetime(2024, 12, 31, 23, 59, tzinfo=tz)) == (
-        datetime(2024, 12, 1, tzinfo=tz), datetime(2025, 1, 1, tzinfo=tz))
+def test_the_bot_asks_the_backend_for_every_period_of_the_contract():
+    """The backend owns the periods: the bot only names them, all six, as the schema's enum spells them."""
+    assert list(texts.PERIODS) == list(SCHEMA.type_map["StatsPeriod"].values)
+    assert set(texts.PERIOD_WORDS.values()) == set(texts.PERIODS)
+
+
+def test_every_queue_has_its_count_and_page_query_in_the_schema():
+    counts = SCHEMA.type_map["PendingCounts"].fields
+    for queue in QUEUES:
+        assert queue.count_field in counts, queue.key
+        document = documents()[queue.operation]
+        assert f"{queue.list_field}(first: $first, offset: $offset)" in document and queue.count_field in document
+
+
+def test_pages_of_five_oldest_first():
+    assert page_offsets(0, 25) == (None, 5)
+    assert page_offsets(5, 25) == (0, 10)
+    assert page_offsets(20, 25) == (15, None)
+    assert page_offsets(0, 5) == (None, None)
+    assert [last_page(n) for n in (0, 1, 5, 6, 25, 26)] == [0, 0, 0, 5, 20, 25]
+
+
+def test_panel_callback_data_fits_telegram():
+    big = 2**62
+    method = PaymentMethod("USDT" * 4, "x", "USD", "", "", Decimal("15.4"))
+    markups = [keyboards.panel_home([(q.key, q.button, 10**9) for q in QUEUES]),
+               keyboards.queue_page("spin", [(big, "🔎 #1")], 10**6, 10**6 - 5, 10**6 + 5),
+               keyboards.payment_method(method), keyboards.payment_methods([method]),
+               keyboards.admins([(big, "@" + "x" * 32)]), keyboards.confirm_change("0123abcd"),
+               keyboards.reports(texts.PERIODS), keyboards.after_change(f"p:m:{method.code}", "back")]
+    for markup in markups:
+        for row in markup.inline_keyboard:
+            for button in row:
+                assert len(button.callback_data.encode()) <= 64, button.callback_data
+
+
+def test_a_pending_usd_deposit_card_shows_its_value_in_mvr_at_today_s_rate():
+    person = Person(5_000_000_001, "ali", "Ali")
+    common = dict(id=7, amount=Decimal("100"), method="USD", currency="USD", account_name="Ali A", pppoker_id="123",
+                  user=person, proof="0xabc")
+    pending = Deposit(**common, status="PENDING", value_base=Decimal("1610.00"))
+    approved = Deposit(**common, status="APPROVED", value_base=Decimal("1540.00"))
+    mvr = Deposit(**{**common, "currency": "MVR", "method": "BML"}, status="PENDING", value_base=Decimal("100"))
+    assert "Amount: <b>100.00 USD</b> via USD = 1,610.00 MVR at today's rate" in texts.admin_deposit(
+        EN, pending, proof_as_photo=False)
+    assert "via USD = 1,540.00 MVR\n" in texts.admin_deposit(EN, approved, proof_as_photo=False)
+    assert "via BML\n" in texts.admin_deposit(EN, mvr, proof_as_photo=False)
+
+
+def test_rates_read_as_typed():
+    assert [texts.rate(Decimal(v)) for v in ("15.4000", "16.1234", "1", "100", "0.5")] == [
+        "15.40", "16.1234", "1.00", "100.00", "0.50"]
+
+
+FIGURES = {"from": "2026-06-14T00:00:00+05:00", "to": "2026-06-15T00:00:00+05:00",
+           "deposits": [{"method": "BML", "currency": "MVR", "count": 2, "amount": "1000.00", "amount_base": "1000.00"},
+                        {"method": "USD", "currency": "USD", "count": 1, "amount": "50.00", "amount_base": "770.00"}],
+           "withdrawals": [], "deposits_base": "1770.00", "withdrawals_base": "0.00", "spin_chips_approved": 20,
+           "spin_chips_base": "20.00", "bonuses_base": "0.00", "cashback_base": "0.00", "open_credits": 1,
+           "open_credits_base": "500.00", "net_base": "1750.00"}
+
+
+def test_the_daily_report_reads_the_event_s_figures():
+    day = Report.from_figures(FIGURES)
+    text = texts.daily_report(EN, "2026-06-14", day, day)
+    assert "Daily report for 2026-06-14" in text and "This month so far" in text
+    assert "💰 Deposits: <b>1,770.00 MVR</b>" in text and "• USD: 1, 50.00 USD = 770.00 MVR" in text
+    assert "🎰 Spin chips approved: 20 (20.00 MVR)" in text and "<b>Net: 1,750.00 MVR</b>" in text
+    assert "Open credits: 1, 500.00 MVR" in text
+
+
+def test_a_report_from_graphql_and_one_from_the_event_read_the_same():
+    as_graphql = {"period": "TODAY", "from": FIGURES["from"], "to": FIGURES["to"],
+                  "deposits": [{**row, "amountBase": row["amount_base"]} for row in FIGURES["deposits"]],
+                  "withdrawals": [], "depositsBase": "1770.00", "withdrawalsBase": "0.00", "spinChipsApproved": 20,
+                  "spinChipsBase": "20.00", "bonusesBase": "0.00", "cashbackBase": "0.00", "openCredits": 1,
+                  "openCreditsBase": "500.00", "netBase": "1750.00"}
+    from_graphql, from_event = Report.from_json(as_graphql), Report.from_figures(FIGURES)
+    assert texts.report_figures(EN, from_graphql) == texts.report_figures(EN, from_event)
+    assert texts.report(EN, "TODAY", from_graphql).startswith("📊 <b>Report: Today</b>\n2026-06-14 00:00 UTC+05:00")
 
 
 def test_callback_data_fits_telegram():

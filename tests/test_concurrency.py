@@ -154,6 +154,31 @@ def test_the_daily_report_from_several_workers_at_once_is_written_and_told_once(
     assert Event.objects.filter(kind="report.daily").count() == 1
 
 
+# --- settings ---------------------------------------------------------------------------------------
+
+def test_concurrent_rate_changes_each_record_the_rate_it_replaced(setup_player):
+    from itertools import pairwise
+
+    from ledger.models import ConfigChange, PaymentMethod
+    rates = [f"16.{i:02d}" for i in range(1, 21)]
+    outcomes = race(20, lambda i: services.payment_method_update(code="USD", rate_to_base=rates[i],
+                                                                 actor=setup_player))
+    assert outcomes == Counter({"ok": 20})
+    trail = list(ConfigChange.objects.order_by("id").values_list("before", "after"))
+    assert len(trail) == 20 and trail[0][0] == "15.4000"
+    assert all(earlier[1] == later[0] for earlier, later in pairwise(trail))  # no change saw a stale rate
+    usd = PaymentMethod.objects.get(code="USD")
+    assert (usd.version, f"{usd.rate_to_base}") == (21, trail[-1][1])  # and the mirror sees every one
+
+
+def test_one_admin_added_by_many_at_once_is_added_once(setup_player):
+    from ledger.models import Admin, ConfigChange
+    outcomes = race(20, lambda _: services.admin_add(telegram_id=4004, actor=setup_player))
+    assert outcomes == Counter({"ok": 1, "INVALID": 19})
+    assert Admin.objects.filter(telegram_id=4004, is_active=True).count() == 1
+    assert ConfigChange.objects.filter(what="admin 4004").count() == 1
+
+
 # --- seat on credit ---------------------------------------------------------------------------------
 
 def backdate(model, seconds: float, **filters) -> None:

@@ -2,6 +2,7 @@
 import pytest
 
 from delivery import selectors, services
+from ledger import services as ledger_services
 from delivery.models import AdminMessage, EventCursor
 from ledger.errors import Invalid, NotFound
 from ledger.models import Event
@@ -63,3 +64,12 @@ def test_a_repeated_admin_message_replaces_the_old_one(player):
     services.admin_messages_record(request_kind="deposit", request_id=deposit.pk, messages=[(ADMIN_ID, 9)])
     assert list(selectors.admin_messages(request_kind="deposit", request_id=deposit.pk)
                 .values_list("chat_id", "message_id")) == [(ADMIN_ID, 9)]
+
+
+def test_whom_the_daily_report_reached_is_recorded_under_its_row(player):
+    report = ledger_services.daily_report_make()
+    services.admin_messages_record(request_kind="report", request_id=report.pk, messages=[(ADMIN_ID, 11)])
+    assert list(selectors.admin_messages(request_kind="report", request_id=report.pk)
+                .values_list("chat_id", "message_id")) == [(ADMIN_ID, 11)]
+    with pytest.raises(NotFound):
+        services.admin_messages_record(request_kind="report", request_id=report.pk + 1, messages=[(ADMIN_ID, 12)])

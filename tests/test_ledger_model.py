@@ -62,6 +62,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.atomic.__enter__()
         seed_payment_methods()
         self.players = {tid: ModelPlayer() for tid in PLAYERS}
+        self.rates = dict(RATES)  # as the admins set them: a rate change moves only later conversions
         self.credits = {}  # credit id -> (amount, reminders sent)
         self.seats = []  # ids, in the order they were made
         self.counter_open = True  # while closed, every new request of a player is COUNTER_CLOSED
@@ -104,7 +105,7 @@ class LedgerMachine(RuleBasedStateMachine):
         services.deposit_approve(deposit_id=deposit_id, actor=ADMIN, amount=correct)
         if credit_id is not None and credit_id == player.open_credit:  # not cleared meanwhile
             self.close_credit(player)
-        base = ((correct or amount) * RATES[method]).quantize(Decimal("0.01"))
+        base = ((correct or amount) * self.rates[method]).quantize(Decimal("0.01"))  # the rate at approval
         player.spins += spins_for_amount(base)
         player.deposited += base
         player.account_name = player.account_name or name
@@ -124,7 +125,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def create_withdrawal(self, tid, amount, method):
         player = self.players[tid]
         kwargs = dict(telegram_id=tid, amount=amount, method=method, account_number="7730001", pppoker_id="12345")
-        base = (amount * RATES[method]).quantize(Decimal("0.01"))
+        base = (amount * self.rates[method]).quantize(Decimal("0.01"))
         if not self.counter_open:
             return self.refused("COUNTER_CLOSED", services.withdrawal_create, **kwargs)
         if base < 200:
@@ -233,6 +234,12 @@ class LedgerMachine(RuleBasedStateMachine):
         tid = data.draw(st.sampled_from([t for t, p in self.players.items() if p.open_credit]))
         services.credit_clear(credit_id=self.players[tid].open_credit, actor=ADMIN, reason="paid in cash")
         self.close_credit(self.players[tid])
+
+    @rule(rate=st.decimals(min_value=Decimal("10"), max_value=Decimal("20"), places=2))
+    def change_rate(self, rate):
+        """Decided requests keep their rate and a pending withdrawal its MVR figure: the invariants say so."""
+        services.payment_method_update(code="USDT", rate_to_base=rate, actor=ADMIN)
+        self.rates["USDT"] = rate
 
     @rule(tid=st.sampled_from(PLAYERS), spins=st.integers(min_value=1, max_value=30))
     def grant(self, tid, spins):

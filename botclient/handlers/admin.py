@@ -1,4 +1,4 @@
-"""Admins: Approve / Reject on request messages, pending lists, /addspins, /stats.
+"""Admins: Approve / Reject on request messages, and /addspins (the panel is in handlers/panel.py).
 
 Who is an admin, and whether a request is still pending, is the backend's
 call: a decision is always sent with actorTelegramId and the backend refuses
@@ -7,28 +7,14 @@ redraws every admin's message afterwards.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from botclient import keyboards, texts
 from botclient.api import BackendRefusal, BackendUnavailable
-from botclient.handlers.common import END, BotContext, answer, consumed, conversation, reply, tr
+from botclient.handlers.common import END, BotContext, admin_only, answer, consumed, conversation, reply
 
 REASON = "reject.reason"
-LIST_LIMIT = 10
-
-
-async def _is_admin(update: Update, context: BotContext) -> bool:
-    if await context.admins.is_admin(update.effective_user.id):
-        return True
-    not_admin = (await tr(update, context))._(texts.NOT_ADMIN)  # a player reads it, in their language
-    if update.callback_query:
-        await answer(update.callback_query, not_admin, alert=True)
-    else:
-        await reply(update, not_admin)
-    return False
 
 
 def _here(update: Update) -> tuple[int, int] | None:
@@ -73,7 +59,7 @@ async def _redraw(context: BotContext, kind: str, request_id: int, player_id: in
 async def approve(update: Update, context: BotContext):
     query = update.callback_query
     kind, request_id, player_id = keyboards.parse_decision(keyboards.DECIDE_PATTERN.match(query.data))
-    if not await _is_admin(update, context):
+    if not await admin_only(update, context):
         return
     admin = update.effective_user.id
     call = {"deposit": context.api.approve_deposit, "withdrawal": context.api.approve_withdrawal,
@@ -97,7 +83,7 @@ async def approve(update: Update, context: BotContext):
 async def approve_all(update: Update, context: BotContext):
     query = update.callback_query
     player_id = int(keyboards.APPROVE_ALL_PATTERN.match(query.data).group(1))
-    if not await _is_admin(update, context):
+    if not await admin_only(update, context):
         return
     try:
         spins, chips = await context.api.approve_spin_rewards(player_id, update.effective_user.id)
@@ -119,7 +105,7 @@ async def approve_all(update: Update, context: BotContext):
 async def ask_reason(update: Update, context: BotContext):
     query = update.callback_query
     kind, request_id, player_id = keyboards.parse_decision(keyboards.REJECT_PATTERN.match(query.data))
-    if not await _is_admin(update, context):
+    if not await admin_only(update, context):
         return END
     status, decided_by = await _status(context, kind, request_id)
     if status not in UNDECIDED:
@@ -168,46 +154,14 @@ def reject_conversation():
         entry_points=[CallbackQueryHandler(ask_reason, pattern=keyboards.REJECT_PATTERN)],
         states={REASON: [MessageHandler(keyboards.FREE_TEXT, got_reason)]},
         data_key="reject",
+        leave_on_press=r"^p:",  # the admin went to the panel: what they type next is not a reason
     )
 
 
-# --- pending lists --------------------------------------------------------------------
-
-async def admin_menu(update: Update, context: BotContext):
-    if await _is_admin(update, context):
-        await reply(update, texts.PENDING_MENU, keyboards.admin_menu())
-
-
-async def pending(update: Update, context: BotContext):
-    query = update.callback_query
-    what = keyboards.ADMIN_MENU_PATTERN.match(query.data).group(1)
-    if not await _is_admin(update, context):
-        return
-    await answer(query)
-    board, chat = context.board, update.effective_chat.id
-    if what == "deposits":
-        views = [board.deposit_view(d) for d in await context.api.pending_deposits(LIST_LIMIT)]
-        kind = "deposit"
-    elif what == "withdrawals":
-        views = [board.withdrawal_view(w) for w in await context.api.pending_withdrawals(LIST_LIMIT)]
-        kind = "withdrawal"
-    else:
-        kind, groups = "spin", {}
-        for spin in await context.api.pending_spin_rewards(100):
-            groups.setdefault(spin.user.telegram_id, []).append(spin)
-        views = [board.spin_view(spins[0].user, spins) for spins in list(groups.values())[:LIST_LIMIT]]
-    if not views:
-        await reply(update, texts.NO_PENDING[kind])
-        return
-    for view in views:
-        await board.send(chat, view)
-    await reply(update, texts.pending_footer("spin reward" if kind == "spin" else kind, len(views)))
-
-
-# --- /addspins and /stats -----------------------------------------------------------------
+# --- /addspins ---------------------------------------------------------------------------------
 
 async def add_spins(update: Update, context: BotContext):
-    if not await _is_admin(update, context):
+    if not await admin_only(update, context):
         return
     args = context.args or []
     try:
@@ -225,51 +179,12 @@ async def add_spins(update: Update, context: BotContext):
     await reply(update, texts.spins_granted(context.english, telegram_id, spins, account.available_spins))
 
 
-def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime]:
-    """[start, end) of today, this week (from Monday) or this month, on the club's wall clock."""
-    tz, today = now.tzinfo, now.date()
-    if period == "today":
-        first, after = today, today + timedelta(days=1)
-    elif period == "week":
-        first = today - timedelta(days=today.weekday())
-        after = first + timedelta(days=7)
-    elif period == "month":
-        first = today.replace(day=1)
-        after = (first + timedelta(days=32)).replace(day=1)
-    else:
-        raise ValueError(period)
-    return (datetime(first.year, first.month, first.day, tzinfo=tz),
-            datetime(after.year, after.month, after.day, tzinfo=tz))
-
-
-async def stats(update: Update, context: BotContext):
-    if not await _is_admin(update, context):
-        return
-    if update.callback_query:
-        await answer(update.callback_query)
-        period = keyboards.STATS_PATTERN.match(update.callback_query.data).group(1)
-    else:
-        period = (context.args or ["today"])[0].lower()
-        if period not in keyboards.STATS_PERIODS:
-            await reply(update, texts.STATS_USAGE)
-            return
-    tz = context.config.tz
-    start, end = period_bounds(period, datetime.now(tz))
-    data = await context.api.stats(start, end, actor=update.effective_user.id)
-    await reply(update, texts.stats(context.english, period, start, end, data))
-
-
 def admin_handlers() -> list:
     return [
         CallbackQueryHandler(approve, pattern=keyboards.DECIDE_PATTERN),
         CallbackQueryHandler(approve_all, pattern=keyboards.APPROVE_ALL_PATTERN),
-        CallbackQueryHandler(pending, pattern=keyboards.ADMIN_MENU_PATTERN),
-        CallbackQueryHandler(stats, pattern=keyboards.STATS_PATTERN),
-        MessageHandler(keyboards.pressed(keyboards.ADMIN), admin_menu),
-        CommandHandler(["admin", "pending"], admin_menu),
         CommandHandler("addspins", add_spins),
-        CommandHandler("stats", stats),
     ]
 
 
-ADMIN_COMMANDS = {"admin", "pending", "addspins", "stats"}
+ADMIN_COMMANDS = {"addspins"}

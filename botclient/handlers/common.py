@@ -85,6 +85,19 @@ async def tr(update: Update, context: BotContext) -> Translator:
         return context.english
 
 
+async def admin_only(update: Update, context: BotContext) -> bool:
+    """Whether the person is an admin; if not they are told (in their language, they are a player).
+    The backend checks every admin operation again with actorTelegramId."""
+    if await context.admins.is_admin(update.effective_user.id):
+        return True
+    not_admin = (await tr(update, context))._(texts.NOT_ADMIN)
+    if update.callback_query:
+        await answer(update.callback_query, not_admin, alert=True)
+    else:
+        await reply(update, not_admin)
+    return False
+
+
 async def menu_markup(context: BotContext, telegram_id: int, t: Translator):
     try:
         return keyboards.main_menu(t, await context.admins.is_admin(telegram_id))
@@ -153,15 +166,21 @@ async def use_buttons(update: Update, context: BotContext):
     return None
 
 
-def conversation(name: str, entry_points: list, states: dict, *, data_key: str):
-    """A flow with /cancel and a Cancel button in every state; `data_key` is its slot in user_data."""
+def conversation(name: str, entry_points: list, states: dict, *, data_key: str, leave_on_press: str | None = None):
+    """A flow with /cancel and a Cancel button in every state; `data_key` is its slot in user_data.
+
+    `leave_on_press`: a callback data pattern ("" for any button) whose press, when no state of the
+    flow claims it, ends the flow without consuming the press, as a menu key does.
+    """
     with warnings.catch_warnings():
         # Buttons are tracked per chat on purpose; PTB warns that they are not tracked per message.
         warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        return _conversation(name, entry_points, states, data_key)
+        return _conversation(name, entry_points, states, data_key, leave_on_press)
 
 
-def _conversation(name, entry_points, states, data_key):
+def _conversation(name, entry_points, states, data_key, leave_on_press):
+    leave_presses = [] if leave_on_press is None else [
+        CallbackQueryHandler(leave_for(data_key), pattern=leave_on_press or None)]
     return ConversationHandler(
         entry_points=entry_points,
         states=states,
@@ -169,6 +188,7 @@ def _conversation(name, entry_points, states, data_key):
             CommandHandler("cancel", cancel_for(data_key)),
             CallbackQueryHandler(cancel_for(data_key), pattern=f"^{keyboards.cancel_data(name)}$"),
             MessageHandler(keyboards.MENU_PRESS, leave_for(data_key)),
+            *leave_presses,
             MessageHandler(filters.TEXT | filters.PHOTO | filters.Document.ALL, use_buttons),
         ],
         name=name,

@@ -1,9 +1,7 @@
-"""Admins and seats on credit: the pending seat requests and the open credits, each as a card with its
-buttons (Approve / Reject a seat, Clear a credit; handlers/admin.py decides them, Reject and Clear ask
-a reason there).
-
-Kept apart from the admin menu's other lists so it can move into a paged admin panel as it is: one
-view function per kind, the board's cards, and the handlers that list them.
+"""Admins and seats on credit: the open credits (/credits, and the panel's Open credits button), each
+as a card with Clear, and the pending seat requests for a stale button of the old admin menu (the panel
+pages through them as one of its queues). handlers/admin.py decides them; Reject and Clear ask a reason
+there.
 """
 from __future__ import annotations
 
@@ -12,8 +10,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from botclient import keyboards, texts
 from botclient.board import View
-from botclient.handlers.admin import LIST_LIMIT, _is_admin
-from botclient.handlers.common import BotContext, answer, reply
+
+from botclient.handlers.common import BotContext, admin_only, answer, reply
+
+LIST_LIMIT = 10
 
 
 async def pending_seat_views(context: BotContext, limit: int = LIST_LIMIT) -> list[View]:
@@ -41,14 +41,14 @@ async def _show(update: Update, context: BotContext, what: str) -> None:
 
 async def from_menu(update: Update, context: BotContext):
     what = keyboards.CREDITS_MENU_PATTERN.match(update.callback_query.data).group(1)
-    if not await _is_admin(update, context):
+    if not await admin_only(update, context):
         return
     await answer(update.callback_query)
     await _show(update, context, what)
 
 
 async def credits_command(update: Update, context: BotContext):
-    if await _is_admin(update, context):
+    if await admin_only(update, context):
         await _show(update, context, "credits")
 
 

@@ -14,6 +14,11 @@ class PaymentMethod(models.Model):
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(null=True, blank=True)
+    # What the legacy sheets show apart: when the account details last changed (Payment Accounts)
+    # and when the rate did (Exchange Rates).
+    account_updated_at = models.DateTimeField(null=True, blank=True)
+    rate_updated_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveBigIntegerField(default=1)  # grows with every change, for the Sheets mirror
 
     class Meta:
         ordering = ["sort_order", "code"]

@@ -41,6 +41,7 @@ class Admin(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     added_by = models.CharField(max_length=128, blank=True, default="")
+    version = models.PositiveBigIntegerField(default=1)  # grows with every change, for the Sheets mirror
 
     def __str__(self) -> str:
         return f"{self.telegram_id} {self.name}".strip()

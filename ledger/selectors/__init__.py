@@ -12,7 +12,9 @@ from ledger.selectors.players import (
     payment_methods_all, player_get, player_list, super_admin_id,
 )
 from ledger.selectors.reports import MethodTotal, Period, Report, report, report_figures
-from ledger.selectors.requests import deposit_list, deposits_pending, withdrawal_list, withdrawals_pending
+from ledger.selectors.requests import (
+    deposit_list, deposit_value_base, deposits_pending, withdrawal_list, withdrawals_pending,
+)
 from ledger.selectors.spins import (
     Fairness, PrizeOdds, fairness, fairness_of, prize_table, spin_account_get, spin_history, spin_rewards_pending,
 )
@@ -24,8 +26,8 @@ __all__ = [
     "MAX_PAGE", "MAX_RECIPIENTS", "AdminEntry", "Fairness", "MethodTotal", "Period", "PrizeOdds", "Report", "Stats",
     "WithdrawalEligibility", "admin_entry", "admin_list", "admin_telegram_ids", "broadcast_list",
     "broadcast_recipients_pending", "by_id", "config_changes", "counter_closed_refusal", "counter_get", "credit_list",
-    "credit_open_refusal", "deposit_list", "deposits_pending", "existing_ids", "fairness", "fairness_of", "is_admin",
-    "page",
+    "credit_open_refusal", "deposit_list", "deposit_value_base", "deposits_pending", "existing_ids", "fairness",
+    "fairness_of", "is_admin", "page",
     "payment_methods_active", "payment_methods_all", "player_get", "player_list", "players_by_telegram_id",
     "prize_table", "report", "report_figures", "seat_request_list", "seat_requests_by_legacy_ref",
     "seat_requests_pending", "spin_account_get",

@@ -53,10 +53,15 @@ class Report:
         return sum((row.amount_base for row in self.withdrawals), ZERO)
 
     @property
+    def spin_chips_base(self) -> Decimal:
+        """The spin chips approved, in MVR (CHIP_VALUE_MVR each)."""
+        return (Decimal(self.spin_chips_approved) * settings.CHIP_VALUE_MVR).quantize(CENT)
+
+    @property
     def net_base(self) -> Decimal:
         """Deposits - withdrawals - spin chips approved x CHIP_VALUE_MVR - bonuses - recovery."""
-        chips = (Decimal(self.spin_chips_approved) * settings.CHIP_VALUE_MVR).quantize(CENT)
-        return self.deposits_base - self.withdrawals_base - chips - self.bonuses_base - self.cashback_base
+        return (self.deposits_base - self.withdrawals_base - self.spin_chips_base - self.bonuses_base
+                - self.cashback_base)
 
 
 def report(*, period: str | None = None, start: datetime | None = None, end: datetime | None = None,
@@ -161,7 +166,8 @@ def report_figures(report: Report) -> dict:
         "from": report.start.isoformat() if report.start else None, "to": report.end.isoformat(),
         "deposits": rows(report.deposits), "withdrawals": rows(report.withdrawals),
         "deposits_base": str(report.deposits_base), "withdrawals_base": str(report.withdrawals_base),
-        "spin_chips_approved": report.spin_chips_approved, "bonuses_base": str(report.bonuses_base),
+        "spin_chips_approved": report.spin_chips_approved, "spin_chips_base": str(report.spin_chips_base),
+        "bonuses_base": str(report.bonuses_base),
         "cashback_base": str(report.cashback_base), "open_credits": report.open_credits,
         "open_credits_base": str(report.open_credits_base), "net_base": str(report.net_base),
     }

@@ -1,8 +1,11 @@
 """Deposits and withdrawals: histories newest first, pending queues oldest first."""
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from ledger.models import Deposit, RequestStatus, Withdrawal
 from ledger.selectors.common import newest_first
+from ledger.validators import amount_in_base
 
 
 def deposit_list(*, status: str | None = None, telegram_id: int | None = None) -> QuerySet[Deposit]:
@@ -11,6 +14,13 @@ def deposit_list(*, status: str | None = None, telegram_id: int | None = None) -
 
 def deposits_pending() -> QuerySet[Deposit]:
     return deposit_list(status=RequestStatus.PENDING).order_by("created_at", "id")
+
+
+def deposit_value_base(deposit: Deposit) -> Decimal:
+    """What a deposit is worth in MVR: recorded at approval; until then, at its method's rate now."""
+    if deposit.amount_base is not None:
+        return deposit.amount_base
+    return amount_in_base(deposit.amount, deposit.method.rate_to_base)
 
 
 def withdrawal_list(*, status: str | None = None, telegram_id: int | None = None) -> QuerySet[Withdrawal]:

@@ -59,8 +59,16 @@ def payment_method_update(*, code: str, actor: Actor, account_number: str | None
             _changed(f"payment method {method.code}: {labels[name]}", getattr(method, name), wanted[name], actor)
             setattr(method, name, wanted[name])
         if changed:
-            method.updated_at = timezone.now()
-            method.save(update_fields=[*changed, "updated_at"])
+            now = timezone.now()
+            stamps = ["updated_at"]
+            if {"account_number", "account_holder"} & set(changed):
+                stamps.append("account_updated_at")
+            if "rate_to_base" in changed:
+                stamps.append("rate_updated_at")
+            for stamp in stamps:
+                setattr(method, stamp, now)
+            method.version += 1  # the row is locked: no other change can interleave
+            method.save(update_fields=[*changed, *stamps, "version"])
         return method
 
 
@@ -75,7 +83,8 @@ def admin_add(*, telegram_id: Any, actor: Actor) -> Admin:
             raise Invalid(f"{telegram_id} is an admin already.", field="telegramId")
         if not created:
             admin.is_active, admin.added_by, admin.created_at = True, actor.label, timezone.now()
-            admin.save(update_fields=["is_active", "added_by", "created_at"])
+            admin.version += 1
+            admin.save(update_fields=["is_active", "added_by", "created_at", "version"])
         _changed(f"admin {telegram_id}", "", "admin", actor)
         return admin
 
@@ -91,7 +100,8 @@ def admin_remove(*, telegram_id: Any, actor: Actor) -> Admin:
         if admin is None:
             raise NotFound(f"{telegram_id} is not an admin.", field="telegramId")
         admin.is_active = False
-        admin.save(update_fields=["is_active"])
+        admin.version += 1
+        admin.save(update_fields=["is_active", "version"])
         _changed(f"admin {telegram_id}", "admin", "", actor)
         return admin
 

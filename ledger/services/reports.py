@@ -28,7 +28,8 @@ def daily_report_make(*, now: datetime | None = None) -> DailyReport | None:
     try:
         with transaction.atomic():
             row = DailyReport.objects.create(day=day, figures=figures)
-            Event.objects.create(kind="report.daily", payload=figures)
+            # The row's id lets the bot record whom it told, so a repeat of the event tells nobody twice.
+            Event.objects.create(kind="report.daily", payload={**figures, "report_id": row.pk})
     except IntegrityError:  # another worker wrote it first
         return None
     notify_changed("report.daily")
