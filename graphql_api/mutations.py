@@ -8,9 +8,9 @@ import strawberry_django
 from graphql_api.permissions import declared, player_or_admin
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminType, BroadcastType, CounterState, CounterType, CreditType, DeliveryOutcome, DepositType, FairnessType,
-    Language, PaymentMethodType, SeatRequestType, SpinAccountType, SpinBatch, SpinRewards, SpinType, SupportMessageType,
-    SupportSessionType, UserType, WithdrawalType,
+    AdminType, BroadcastType, PrizeTableType, SpinTierTableType, CounterState, CounterType, CreditType, DeliveryOutcome,
+    DepositType, FairnessType, Language, PaymentMethodType, SeatRequestType, SpinAccountType, SpinBatch, SpinRewards,
+    SpinType, SupportMessageType, SupportSessionType, UserType, WithdrawalType,
 )
 from delivery import services as delivery_services
 from ledger import selectors, services
@@ -64,6 +64,19 @@ class SeatRequestInput:
     telegram_id: BigInt
     amount: Decimal = strawberry.field(description="Chips wanted, in MVR.")
     idempotency_key: str | None = None
+
+
+@strawberry.input
+class SpinTierInput:
+    min_amount: Decimal
+    spins: int
+
+
+@strawberry.input
+class PrizeInput:
+    label: str
+    chips: int
+    weight: int
 
 
 @strawberry.input
@@ -170,6 +183,21 @@ class Mutation:
     def rotate_server_seed(self, telegram_id: BigInt) -> FairnessType:
         account = services.fairness_server_seed_rotate(telegram_id=telegram_id)
         return FairnessType.of(selectors.fairness(account))
+
+    @mutation(admin=True, description="A new version of the spin tiers, in force from now; approved deposits "
+                                      "keep the version their spins came from.")
+    def set_spin_tiers(self, info: strawberry.Info, tiers: list[SpinTierInput],
+                       actor_telegram_id: BigInt | None = None) -> SpinTierTableType:
+        table = services.spin_tiers_set(tiers=[(t.min_amount, t.spins) for t in tiers], actor=info.context.actor)
+        return SpinTierTableType.of(selectors.tiers_of(table))
+
+    @mutation(admin=True, description="A new version of the prize table, in force from now; the published odds "
+                                      "follow at once and spins drawn before keep their version.")
+    def set_prize_table(self, info: strawberry.Info, prizes: list[PrizeInput],
+                        actor_telegram_id: BigInt | None = None) -> PrizeTableType:
+        table = services.prize_table_set(prizes=[(p.label, p.chips, p.weight) for p in prizes],
+                                         actor=info.context.actor)
+        return PrizeTableType.of(selectors.prizes_of(table))
 
     @mutation(admin=True)
     def approve_spin_reward(self, info: strawberry.Info, id: strawberry.ID,

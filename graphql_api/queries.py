@@ -9,10 +9,10 @@ from graphql_api.errors import ErrorCode
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminMessageType, AdminType, BroadcastState, BroadcastType, ConfigChangeType, CounterType, CreditStatus,
-    CreditType, DepositType, EventType, PaymentMethodType, PendingCountsType, Prize, ReportType, RequestStatus,
-    RewardStatus, SeatRequestType, SpinAccountType, SpinType, Stats, StatsPeriod, SupportSessionType, SupportState,
-    UserType, WithdrawalEligibility, WithdrawalType,
+    AdminMessageType, AdminType, BroadcastState, BroadcastType, ConfigChangeType, CounterType, CreditStatus, CreditType,
+    DepositType, EventType, PaymentMethodType, PendingCountsType, Prize, PrizeTableType, ReportType, RequestStatus,
+    RewardStatus, SeatRequestType, SpinAccountType, SpinTierTableType, SpinType, Stats, StatsPeriod, SupportSessionType,
+    SupportState, UserType, WithdrawalEligibility, WithdrawalType,
 )
 from delivery import selectors as delivery_selectors
 from ledger import selectors
@@ -104,8 +104,16 @@ class Query:
 
     @strawberry.field(description="The real odds of the wheel; no prize is listed that cannot be won.")
     def prize_table(self) -> list[Prize]:
-        return [Prize(label=row.label, chips=row.chips, probability=row.probability)
+        return [Prize(label=row.label, chips=row.chips, probability=row.probability, weight=row.weight)
                 for row in selectors.prize_table()]
+
+    @strawberry.field(description="The spin tier table in force.")
+    def spin_tiers(self) -> SpinTierTableType:
+        return SpinTierTableType.of(selectors.spin_tiers_in_force())
+
+    @strawberry.field(description="Newest first; the first is in force.")
+    def prize_tables(self, first: int = 10) -> list[PrizeTableType]:
+        return [PrizeTableType.of(table) for table in selectors.prize_tables(first=max(1, min(first, 100)))]
 
     @strawberry.field(**declared(admin=True, description="Totals of [from, to); amounts in MVR."))
     def stats(self, from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,

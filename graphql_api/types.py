@@ -122,6 +122,7 @@ class DepositType(MoneyRequestType):
     rate_to_base: auto
     proof: str = column(description="Telegram file id of the slip, or a USDT TXID.")
     spins_granted: auto
+    spin_tier_version: int | None = column(description="The tier table its spins came from.")
     credit: "CreditType | None" = strawberry_django.field(description="The credit this deposit settles.")
 
     @strawberry_django.field(only=["amount", "amount_base", "method__rate_to_base"], select_related=["method"],
@@ -149,6 +150,7 @@ class SpinType:
     rejection_reason: auto
     server_seed_hash: str = column(description="The seed it was drawn on; empty for spins from before fair draws.")
     client_seed: auto
+    prize_table_version: int = column(description="The prize table its outcome was drawn on.")
 
     @strawberry_django.field(only=["nonce"], description="-1 for spins from before fair draws (the import).")
     def nonce(self) -> int:
@@ -202,6 +204,44 @@ class Prize:
     label: str
     chips: int
     probability: float
+    weight: int = strawberry.field(description="Out of the table's total weight.")
+
+    @classmethod
+    def table(cls, prizes) -> list["Prize"]:
+        total = sum(prize.weight for prize in prizes)
+        return [cls(label=p.label, chips=p.chips, probability=p.weight / total, weight=p.weight) for p in prizes]
+
+
+@strawberry.type(description="MVR threshold -> spins granted.")
+class SpinTier:
+    min_amount: Decimal
+    spins: int
+
+
+@strawberry.type(name="SpinTierTable")
+class SpinTierTableType:
+    version: int
+    tiers: list[SpinTier]
+    created_by: str
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, table: selectors.Tiers) -> "SpinTierTableType":
+        return cls(version=table.version, tiers=[SpinTier(min_amount=t, spins=s) for t, s in table.tiers],
+                   created_by=table.created_by, created_at=table.created_at)
+
+
+@strawberry.type(name="PrizeTable")
+class PrizeTableType:
+    version: int
+    prizes: list[Prize]
+    created_by: str
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, table: selectors.Prizes) -> "PrizeTableType":
+        return cls(version=table.version, prizes=Prize.table(table.prizes), created_by=table.created_by,
+                   created_at=table.created_at)
 
 
 @strawberry.type

@@ -3,6 +3,7 @@ through the same services as the API, so a decision made here is journaled,
 evented and guarded exactly the same way (ALREADY_DECIDED included)."""
 from collections.abc import Callable
 from dataclasses import dataclass
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django import forms
@@ -49,12 +50,18 @@ def club_time(value, *, seconds: bool = False) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
 
 
+# The tier table in force, read once per page of the desk rather than once per row of a list.
+_tiers_of_this_page: ContextVar[selectors.Tiers | None] = ContextVar("tiers_of_this_page", default=None)
+
+
 def pending_value(deposit: Deposit) -> tuple[Decimal, int]:
-    """What a deposit is worth in MVR and the spins it earns: recorded once approved, at today's rate before."""
+    """What a deposit is worth in MVR and the spins it earns: recorded once approved, at today's rate
+    and tiers before."""
     amount_base = selectors.deposit_value_base(deposit)
     if deposit.amount_base is not None:
         return amount_base, deposit.spins_granted
-    return amount_base, spins_for_amount(amount_base)
+    tiers = _tiers_of_this_page.get() or selectors.spin_tiers_in_force()
+    return amount_base, spins_for_amount(amount_base, tiers.tiers)
 
 
 # --- deciding --------------------------------------------------------------------------------
@@ -277,6 +284,13 @@ class DepositAdmin(MoneyRequestAdmin):
         reject=lambda pk, actor, reason: services.deposit_reject(deposit_id=pk, actor=actor, reason=reason),
         approved=_deposit_approved,
     )
+
+    def changelist_view(self, request, extra_context=None):
+        token = _tiers_of_this_page.set(selectors.spin_tiers_in_force())
+        try:
+            return super().changelist_view(request, extra_context)
+        finally:
+            _tiers_of_this_page.reset(token)
 
     @admin.display(description="In MVR")
     def in_mvr(self, obj):

@@ -169,6 +169,50 @@ def clean_client_seed(value: Any) -> str:
     return seed
 
 
+MAX_TIERS = 100
+MAX_PRIZES = 32  # segments of a wheel a phone can still show
+PRIZE_LABEL_LENGTH = 32  # Spin.prize
+
+
+def clean_spin_tiers(rows: Any) -> tuple[tuple[Decimal, int], ...]:
+    """A new spin tier table: (threshold in MVR, spins) rows, both strictly increasing."""
+    if not isinstance(rows, (list, tuple)) or not rows:
+        raise Invalid("A tier table needs at least one tier.", field="tiers")
+    if len(rows) > MAX_TIERS:
+        raise Invalid(f"A tier table has at most {MAX_TIERS} tiers.", field="tiers")
+    tiers = tuple((clean_amount(threshold, field="minAmount", label="A tier's minimum"),
+                   clean_count(spins, field="spins", maximum=MAX_TALLY, label="A tier's spins"))
+                  for threshold, spins in rows)
+    for (low, few), (high, more) in zip(tiers, tiers[1:], strict=False):
+        if high <= low:
+            raise Invalid(f"Tier minimums must increase: {high} comes after {low}.", field="minAmount")
+        if more <= few:
+            raise Invalid(f"Spins must increase with the tier: {more} comes after {few}.", field="spins")
+    return tiers
+
+
+def clean_prize_table(rows: Any) -> tuple[tuple[str, int, int], ...]:
+    """A new prize table: (label, chips, weight) rows in draw order; every weight positive (a prize that
+    can never be won would be shown for nothing), labels unique."""
+    if not isinstance(rows, (list, tuple)) or not rows:
+        raise Invalid("A prize table needs at least one prize.", field="prizes")
+    if len(rows) > MAX_PRIZES:
+        raise Invalid(f"A prize table has at most {MAX_PRIZES} prizes.", field="prizes")
+    prizes = []
+    for label, chips, weight in rows:
+        label = clean_text(label, field="label", max_length=PRIZE_LABEL_LENGTH, label="A prize's label")
+        if not isinstance(chips, int) or isinstance(chips, bool) or not 0 <= chips <= MAX_TALLY:
+            raise Invalid(f"{label}: chips are a whole number of zero or more.", field="chips")
+        if not isinstance(weight, int) or isinstance(weight, bool) or weight <= 0 or weight > MAX_TALLY:
+            raise Invalid(f"{label}: a weight is a whole number above 0; a prize of weight 0 could never be won.",
+                          field="weight")
+        prizes.append((label, chips, weight))
+    labels = [label.casefold() for label, _, _ in prizes]
+    if len(set(labels)) != len(labels):
+        raise Invalid("Two prizes have the same label.", field="label")
+    return tuple(prizes)
+
+
 def clean_language(value: Any) -> Language:
     if value not in Language.values:
         raise Invalid(f"{_shown(value)} is not a language of the club; use one of {', '.join(Language.values)}.",

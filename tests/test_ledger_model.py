@@ -21,7 +21,7 @@ from ledger.errors import LedgerError
 from ledger.models import (
     CounterState, Credit, CreditStatus, Deposit, RevealedSeed, SeatRequest, Spin, SpinAccount,
 )
-from ledger.rules import fair_draw, seed_hash, spins_for_amount, winnable_prizes
+from ledger.rules import SPIN_TIERS, fair_draw, seed_hash, spins_for_amount, winnable_prizes
 from tests.conftest import seed_payment_methods
 
 PLAYERS = (5_000_000_001, 5_000_000_002, 3)
@@ -66,6 +66,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.credits = {}  # credit id -> (amount, reminders sent)
         self.seats = []  # ids, in the order they were made
         self.counter_open = True  # while closed, every new request of a player is COUNTER_CLOSED
+        self.tiers = SPIN_TIERS  # the tier table in force: an approval earns the spins of this one
+        self.tier_version = 1
         for tid in PLAYERS:
             services.user_upsert(telegram_id=tid, username=f"p{tid}",
                                  pppoker_id="12345" if tid in WITH_PPPOKER_ID else None)
@@ -106,7 +108,8 @@ class LedgerMachine(RuleBasedStateMachine):
         if credit_id is not None and credit_id == player.open_credit:  # not cleared meanwhile
             self.close_credit(player)
         base = ((correct or amount) * self.rates[method]).quantize(Decimal("0.01"))  # the rate at approval
-        player.spins += spins_for_amount(base)
+        player.spins += spins_for_amount(base, self.tiers)
+        assert Deposit.objects.get(pk=deposit_id).spin_tier_version == self.tier_version
         player.deposited += base
         player.account_name = player.account_name or name
         player.pending_deposit = None
@@ -270,6 +273,26 @@ class LedgerMachine(RuleBasedStateMachine):
         player.pending_rewards.update({s.pk: s.chips for s in batch.spins if s.chips})
         assert batch.spins_left == player.spins
 
+    @rule(first=st.integers(min_value=1, max_value=3000), steps=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=2000), st.integers(min_value=1, max_value=40)),
+        min_size=0, max_size=5))
+    def change_tiers(self, first, steps):
+        """A new tier table: later approvals earn from it, earlier ones keep theirs."""
+        tiers, threshold, spins = [(Decimal(first), 1)], Decimal(first), 1
+        for gap, more in steps:
+            threshold, spins = threshold + gap, spins + more
+            tiers.append((threshold, spins))
+        table = services.spin_tiers_set(tiers=tiers, actor=ADMIN)
+        self.tiers, self.tier_version = tuple(tiers), table.version
+
+    @rule(weights=st.lists(st.integers(min_value=1, max_value=1000), min_size=1, max_size=4))
+    def change_prizes(self, weights):
+        """A new prize table (a losing prize first, then wins): later spins are drawn on it."""
+        rows = [("Try Again!", 0, weights[0])] + [(f"{n * 10} Chips", n * 10, w) for n, w in enumerate(weights[1:], 1)]
+        version = services.prize_table_set(prizes=rows, actor=ADMIN).version
+        assert [(p.label, p.weight) for p in selectors.prize_table()] == [(r[0], r[2]) for r in rows]
+        assert selectors.prize_table_in_force().version == version
+
     @rule(tid=st.sampled_from(PLAYERS), seed=st.text(st.characters(min_codepoint=33, max_codepoint=126),
                                                      min_size=1, max_size=64) | st.just("bad seed"))
     def set_client_seed(self, tid, seed):
@@ -344,9 +367,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def every_spin_on_a_revealed_seed_recomputes(self):
         revealed = {seed.server_seed_hash: seed for seed in RevealedSeed.objects.all()}
         assert RevealedSeed.objects.count() == sum(p.revealed for p in self.players.values())
-        prizes = winnable_prizes()
         for spin in Spin.objects.filter(server_seed_hash__in=revealed):
             seed = revealed[spin.server_seed_hash]
+            prizes = winnable_prizes(selectors.prize_table_of_version(spin.prize_table_version).prizes)
             assert fair_draw(prizes, seed.server_seed, spin.client_seed, spin.nonce).label == spin.prize
         accounts = SpinAccount.objects.select_related("player")
         assert {a.player.telegram_id: a.nonce for a in accounts} == {t: p.nonce for t, p in self.players.items()}

@@ -18,13 +18,15 @@ from ledger.models.payments import PaymentMethod
 from ledger.models.players import Admin, Language, Player
 from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
 from ledger.models.rollups import DailyReport, DailyTotal
+from ledger.models.rule_tables import PrizeTable, SpinTierTable
 from ledger.models.spins import RevealedSeed, Spin, SpinAccount
 from ledger.models.support import OPEN_STATES, SupportMessage, SupportSession, SupportState
 
 __all__ = [
     "COUNTER_ID", "CREDIT_KINDS", "MAX_BIGINT", "OPEN_STATES", "Admin", "Broadcast", "BroadcastDelivery",
-    "BroadcastState", "ConfigChange", "Counter", "CounterState", "Credit", "CreditStatus", "DailyReport",
-    "DailyTotal", "DeliveryStatus", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind",
-    "Language", "MoneyRequest", "PaymentMethod", "Player", "RequestStatus", "RevealedSeed", "RewardStatus",
-    "SeatRequest", "Spin", "SpinAccount", "SupportMessage", "SupportSession", "SupportState", "Withdrawal",
+    "BroadcastState", "ConfigChange", "Counter", "CounterState", "Credit", "CreditStatus", "DailyReport", "DailyTotal",
+    "DeliveryStatus", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "Language",
+    "MoneyRequest", "PaymentMethod", "Player", "PrizeTable", "RequestStatus", "RevealedSeed", "RewardStatus",
+    "SeatRequest", "Spin", "SpinAccount", "SpinTierTable", "SupportMessage", "SupportSession", "SupportState",
+    "Withdrawal",
 ]

@@ -7,6 +7,7 @@ from ledger.actors import Actor
 from ledger.errors import DuplicatePending
 from ledger.models import Deposit, JournalEntry, JournalKind, RequestStatus
 from ledger.rules import spins_for_amount
+from ledger.selectors.rule_tables import spin_tiers_in_force
 from ledger.services import journal
 from ledger.services.common import (
     active_method, decide, emit, ensure_pending, locked, locked_account, money_request_reject, player_for,
@@ -76,7 +77,9 @@ def deposit_approve(*, deposit_id: int, actor: Actor, amount: Any = None) -> Dep
         deposit.currency = method.currency
         deposit.rate_to_base = method.rate_to_base
         deposit.amount_base = amount_in_base(deposit.amount, method.rate_to_base)
-        deposit.spins_granted = spins_for_amount(deposit.amount_base)
+        tiers = spin_tiers_in_force()
+        deposit.spins_granted = spins_for_amount(deposit.amount_base, tiers.tiers)
+        deposit.spin_tier_version = tiers.version
         decide(deposit, status=RequestStatus.APPROVED, actor=actor)
         deposit.save()
 
