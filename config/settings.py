@@ -240,6 +240,12 @@ CHIP_VALUE_MVR = Decimal(os.environ.get("CHIP_VALUE_MVR", "1"))
 # Seat on credit: a seat request nobody decided is rejected after this; payment reminders this far apart.
 SEAT_REQUEST_TIMEOUT_S = int(os.environ.get("SEAT_REQUEST_TIMEOUT_S", "120"))
 SEAT_REMINDER_S = int(os.environ.get("SEAT_REMINDER_S", "60"))
+# Recovery (cashback): the least a player must have deposited since their last approved withdrawal or
+# claim, in MVR, to claim.
+CASHBACK_MIN_MVR = Decimal(os.environ.get("CASHBACK_MIN_MVR", "500"))
+# What an approved join request hands the player: the club's id in PPPoker and its invitation link.
+CLUB_ID = os.environ.get("CLUB_ID", "")
+CLUB_LINK = os.environ.get("CLUB_LINK", "")
 
 # --- Task queue ---------------------------------------------------------------
 

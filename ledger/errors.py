@@ -71,3 +71,7 @@ class IdempotencyConflict(LedgerError):
 
 class CreditOpen(LedgerError):
     code = ErrorCode.CREDIT_OPEN
+
+
+class NotEligible(LedgerError):
+    code = ErrorCode.NOT_ELIGIBLE

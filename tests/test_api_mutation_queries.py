@@ -55,7 +55,7 @@ PINNED = {
     "upsertUser (new)": {"sqlite": 10, "postgresql": 10},
     "upsertUser (existing)": {"sqlite": 8, "postgresql": 8},
     "createDeposit": {"sqlite": 10, "postgresql": 10},
-    "approveDeposit": {"sqlite": 14, "postgresql": 14},
+    "approveDeposit": {"sqlite": 15, "postgresql": 15},  # with the look for a running deposit bonus
     "rejectDeposit": {"sqlite": 8, "postgresql": 8},
     "createWithdrawal": {"sqlite": 11, "postgresql": 11},
     "approveWithdrawal": {"sqlite": 13, "postgresql": 13},

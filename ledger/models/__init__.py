@@ -10,16 +10,18 @@ change could clear.
 from ledger.models.base import MAX_BIGINT, RequestStatus, RewardStatus
 from ledger.models.config import ConfigChange
 from ledger.models.credits import Credit, CreditStatus, SeatRequest
-from ledger.models.journal import CREDIT_KINDS, JournalEntry, JournalKind
+from ledger.models.journal import CREDIT_KINDS, PAID_OUT, JournalEntry, JournalKind
 from ledger.models.outbox import Event, IdempotencyRecord
 from ledger.models.payments import PaymentMethod
 from ledger.models.players import Admin, Language, Player
+from ledger.models.promotions import Bonus, CashbackClaim, JoinRequest, Promotion, PromotionKind
 from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
 from ledger.models.rollups import DailyReport, DailyTotal
 from ledger.models.spins import Spin, SpinAccount
 
 __all__ = [
-    "CREDIT_KINDS", "MAX_BIGINT", "Admin", "ConfigChange", "Credit", "CreditStatus", "DailyReport", "DailyTotal",
-    "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind", "Language", "MoneyRequest",
-    "PaymentMethod", "Player", "RequestStatus", "RewardStatus", "SeatRequest", "Spin", "SpinAccount", "Withdrawal",
+    "CREDIT_KINDS", "MAX_BIGINT", "PAID_OUT", "Admin", "Bonus", "CashbackClaim", "ConfigChange", "Credit",
+    "CreditStatus", "DailyReport", "DailyTotal", "Deposit", "Event", "IdempotencyRecord", "JoinRequest",
+    "JournalEntry", "JournalKind", "Language", "MoneyRequest", "PaymentMethod", "Player", "Promotion",
+    "PromotionKind", "RequestStatus", "RewardStatus", "SeatRequest", "Spin", "SpinAccount", "Withdrawal",
 ]

@@ -11,7 +11,11 @@ from ledger.services.credits import (
     seat_requests_expire,
 )
 from ledger.services.deposits import deposit_approve, deposit_create, deposit_reject
+from ledger.services.join import join_request_approve, join_request_create, join_request_reject
 from ledger.services.players import payout_name_set_once, user_language_set, user_upsert
+from ledger.services.promotions import (
+    bonus_grant, cashback_claim_approve, cashback_claim_create, cashback_claim_reject, promotion_create, promotion_end,
+)
 from ledger.services.reports import daily_report_make
 from ledger.services.spins import (
     MAX_SPINS_PER_CALL, MAX_SPINS_PER_GRANT, SpinBatch, draw_prize, spin_reward_approve, spin_reward_reject,
@@ -20,9 +24,11 @@ from ledger.services.spins import (
 from ledger.services.withdrawals import withdrawal_approve, withdrawal_create, withdrawal_reject
 
 __all__ = [
-    "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "admin_add", "admin_remove", "credit_clear",
+    "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "admin_add", "admin_remove", "bonus_grant",
+    "cashback_claim_approve", "cashback_claim_create", "cashback_claim_reject", "credit_clear",
     "credit_reminders_due", "daily_report_make", "deposit_approve", "deposit_create", "deposit_reject", "draw_prize",
-    "payment_method_update", "payout_name_set_once", "seat_request_approve", "seat_request_create",
+    "join_request_approve", "join_request_create", "join_request_reject", "payment_method_update",
+    "payout_name_set_once", "promotion_create", "promotion_end", "seat_request_approve", "seat_request_create",
     "seat_request_reject", "seat_requests_expire", "spin_reward_approve", "spin_reward_reject",
     "spin_rewards_approve_all", "spins_grant", "spins_process", "user_language_set", "user_upsert",
     "withdrawal_approve", "withdrawal_create", "withdrawal_reject",
