@@ -5,12 +5,13 @@ from django.db import transaction
 
 from delivery.models import AdminMessage, EventCursor
 from ledger.errors import Invalid, NotFound
-from ledger.models import Deposit, Event, SeatRequest, Spin, Withdrawal
+from ledger.models import CashbackClaim, Deposit, Event, JoinRequest, SeatRequest, Spin, Withdrawal
 from ledger.validators import clean_count, clean_position, clean_telegram_id, parse_row_id
 
 BOT_CONSUMER = "bot"
 # The requests the bot shows to admins with buttons, by the kind name it uses.
-REQUEST_MODELS = {"deposit": Deposit, "withdrawal": Withdrawal, "spin": Spin, "seat": SeatRequest}
+REQUEST_MODELS = {"deposit": Deposit, "withdrawal": Withdrawal, "spin": Spin, "seat": SeatRequest,
+                  "cashback": CashbackClaim, "join": JoinRequest}
 # One message per admin; no club has more admins than this.
 MAX_MESSAGES_PER_CALL = 100
 
