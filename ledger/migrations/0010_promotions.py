@@ -50,6 +50,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('ended_at', models.DateTimeField(blank=True, null=True)),
                 ('ended_by', models.CharField(blank=True, default='', max_length=128)),
+                ('legacy_ref', models.CharField(blank=True, default='', max_length=32)),
                 ('version', models.PositiveBigIntegerField(default=1)),
             ],
             options={
@@ -98,6 +99,7 @@ class Migration(migrations.Migration):
                 ('deposits_base', models.DecimalField(decimal_places=2, max_digits=16)),
                 ('deposits_since', models.DateTimeField(blank=True, null=True)),
                 ('percentage', models.DecimalField(decimal_places=2, max_digits=5)),
+                ('legacy_ref', models.CharField(blank=True, default='', max_length=32)),
                 ('player', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='ledger.player')),
                 ('promotion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='ledger.promotion')),
             ],
@@ -128,6 +130,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveBigIntegerField(default=1)),
                 ('pppoker_id', models.CharField(max_length=32)),
                 ('status', models.CharField(choices=[('PENDING', 'Pending'), ('APPROVED', 'Approved'), ('REJECTED', 'Rejected')], default='PENDING', max_length=8)),
+                ('legacy_ref', models.CharField(blank=True, default='', max_length=32)),
                 ('player', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='join_requests', to='ledger.player')),
             ],
             options={

@@ -30,6 +30,8 @@ class Promotion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)  # ended early by an admin
     ended_by = models.CharField(max_length=128, blank=True, default="")
+    # The legacy sheet's Promotion ID, for a promotion the one-time import took in (reference only).
+    legacy_ref = models.CharField(max_length=32, blank=True, default="")
     version = models.PositiveBigIntegerField(default=1)
 
     class Meta:
@@ -81,6 +83,7 @@ class CashbackClaim(PlayerRequest):
     # The reset point D was counted from: the last approved withdrawal or claim; null for never.
     deposits_since = models.DateTimeField(null=True, blank=True)
     percentage = models.DecimalField(max_digits=5, decimal_places=2)
+    legacy_ref = models.CharField(max_length=32, blank=True, default="")  # the legacy sheet's Request ID
 
     class Meta(PlayerRequest.Meta):
         constraints = [
@@ -101,6 +104,7 @@ class JoinRequest(Decided):
     player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="join_requests")
     pppoker_id = models.CharField(max_length=32)
     status = models.CharField(max_length=8, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    legacy_ref = models.CharField(max_length=32, blank=True, default="")  # the legacy sheet's Request ID
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -34,9 +34,14 @@ def active_on(day: date) -> Q:
     return Q(ended_at__isnull=True, starts_on__lte=day, ends_on__gte=day)
 
 
+def runs_on(day: date, *, starts_on: date, ends_on: date, ended_at: datetime | None) -> bool:
+    """`active_on` for one promotion's fields, in Python (the sheet's Active / Inactive)."""
+    return ended_at is None and starts_on <= day <= ends_on
+
+
 def promotion_is_active(promotion: Promotion, day: date | None = None) -> bool:
-    day = day or club_today()
-    return promotion.ended_at is None and promotion.starts_on <= day <= promotion.ends_on
+    return runs_on(day or club_today(), starts_on=promotion.starts_on, ends_on=promotion.ends_on,
+                   ended_at=promotion.ended_at)
 
 
 def promotion_active(*, kind: str, day: date | None = None) -> Promotion | None:
