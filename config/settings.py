@@ -242,6 +242,12 @@ SEAT_REQUEST_TIMEOUT_S = int(os.environ.get("SEAT_REQUEST_TIMEOUT_S", "120"))
 SEAT_REMINDER_S = int(os.environ.get("SEAT_REMINDER_S", "60"))
 # Live support: a session whose admin's last message the player has not answered this long closes itself.
 SUPPORT_IDLE_MINUTES = float(os.environ.get("SUPPORT_IDLE_MINUTES", "2"))
+# Recovery (cashback): the least a player must have deposited since their last approved withdrawal or
+# claim, in MVR, to claim.
+CASHBACK_MIN_MVR = Decimal(os.environ.get("CASHBACK_MIN_MVR", "500"))
+# What an approved join request hands the player: the club's id in PPPoker and its invitation link.
+CLUB_ID = os.environ.get("CLUB_ID", "")
+CLUB_LINK = os.environ.get("CLUB_LINK", "")
 
 # --- Task queue ---------------------------------------------------------------
 

@@ -4,6 +4,7 @@ Each refuses what it cannot represent exactly, with the contract's INVALID code,
 resolver sees the value: numbers are parsed here, once.
 """
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any, NewType
 
@@ -62,6 +63,25 @@ def _parse_decimal_literal(node: ValueNode, variables: Any = None) -> Decimal:
     raise _invalid("Decimal must be a number or a string.")
 
 
+DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _parse_date(value: Any) -> date:
+    """A calendar date as YYYY-MM-DD, nothing else (no week dates, no times)."""
+    if isinstance(value, str) and DATE_TEXT.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _invalid(f"Date must be a calendar date as YYYY-MM-DD, not {_shown(value)}.")
+
+
+def _parse_date_literal(node: ValueNode, variables: Any = None) -> date:
+    if isinstance(node, StringValueNode):
+        return _parse_date(node.value)
+    raise _invalid("Date must be a string, YYYY-MM-DD.")
+
+
 def _shown(value: Any) -> str:
     """The refused value in the message, short: a client may send megabytes."""
     text = repr(value)
@@ -83,5 +103,12 @@ SCALARS = {
         serialize=str,
         parse_value=_parse_decimal,
         parse_literal=_parse_decimal_literal,
+    ),
+    date: strawberry.scalar(
+        name="Date",
+        description="A calendar date, YYYY-MM-DD (club-local where it is a club's day).",
+        serialize=date.isoformat,
+        parse_value=_parse_date,
+        parse_literal=_parse_date_literal,
     ),
 }

@@ -22,7 +22,7 @@ from ledger.actors import Actor, staff_actor
 from ledger.validators import clean_optional_text, clean_rate
 from ledger.errors import LedgerError
 from ledger.models import (
-    Admin, ConfigChange, DailyReport, DailyTotal, Deposit, Event, IdempotencyRecord, JournalEntry, PaymentMethod,
+    Admin, Bonus, ConfigChange, DailyReport, DailyTotal, Deposit, Event, IdempotencyRecord, JournalEntry, PaymentMethod,
     Player, RequestStatus, RevealedSeed, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import seed_hash, spins_for_amount
@@ -268,7 +268,9 @@ class MoneyRequestAdmin(DecisionAdmin):
 
 
 def _deposit_approved(deposit: Deposit) -> str:
-    return f"{money(deposit.amount_base, 'MVR')}, {deposit.spins_granted} spins"
+    bonus = Bonus.objects.filter(deposit=deposit).first()
+    earned = f", and a bonus of {money(bonus.amount, 'MVR')} to load with it" if bonus else ""
+    return f"{money(deposit.amount_base, 'MVR')}, {deposit.spins_granted} spins{earned}"
 
 
 @admin.register(Deposit)
@@ -321,7 +323,9 @@ class DepositAdmin(MoneyRequestAdmin):
     def pending_summary(self, obj) -> str:
         amount_base, spins = pending_value(obj)
         at = "" if obj.method.rate_to_base == 1 else f" at {rate(obj.method.rate_to_base)} MVR per {obj.currency}"
-        return f"Worth {money(amount_base, 'MVR')}{at}; approving grants {spins} spins."
+        due = selectors.bonus_due(player_id=obj.player_id, amount_base=amount_base)
+        bonus = f" and a bonus of {money(due[1], 'MVR')} (promotion #{due[0].pk}, {due[0].percentage}%)" if due else ""
+        return f"Worth {money(amount_base, 'MVR')}{at}; approving grants {spins} spins{bonus}."
 
 
 @admin.register(Withdrawal)
@@ -577,3 +581,4 @@ class ConfigChangeAdmin(ReadOnlyAdmin):
 
 from ledger import admin_credits  # noqa: E402,F401  registers the seat request and credit admins
 from ledger import admin_talk  # noqa: E402,F401  registers the counter, support and broadcast admins
+from ledger import admin_promotions  # noqa: E402,F401  promotions, bonuses, recovery claims, join requests

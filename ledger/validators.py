@@ -8,12 +8,12 @@ Arabic-Indic digits or thirty-digit integers never reach arithmetic or the datab
 """
 import re
 import unicodedata
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ledger.errors import Invalid, NotFound
-from ledger.models import MAX_BIGINT, Language
+from ledger.models import MAX_BIGINT, Language, PromotionKind
 
 CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
@@ -78,6 +78,42 @@ def check_amount(amount: Decimal, *, field: str = "amount", label: str = "The am
 def amount_in_base(amount: Decimal, rate_to_base: Decimal) -> Decimal:
     """An amount in a method's currency, in MVR to the cent: the one conversion every path uses."""
     return (amount * rate_to_base).quantize(CENT)
+
+
+def clean_percentage(value: Any) -> Decimal:
+    """A promotion's percentage: more than 0, at most 100, at most two decimals ("10", "12.5")."""
+    text = _plain(value)
+    match = _AMOUNT.fullmatch(text)
+    if not match or len(match[0]) > 10:
+        raise Invalid(f"The percentage {_shown(value)} is not a number.", field="percentage")
+    percentage = Decimal(match[0])
+    if not 0 < percentage <= 100:
+        raise Invalid(f"The percentage {_shown(value)} must be more than 0 and at most 100.", field="percentage")
+    if percentage != percentage.quantize(CENT):
+        raise Invalid(f"The percentage {_shown(value)} has more than two decimals.", field="percentage")
+    return percentage.quantize(CENT)
+
+
+def percent_of(amount: Decimal, percentage: Decimal) -> Decimal:
+    """`percentage` % of an MVR amount, to the cent, rounded down: a bonus or recovery is never more than
+    the percentage promises, and the same amount everywhere it is computed."""
+    return (amount * percentage / 100).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def clean_promotion_kind(value: Any) -> PromotionKind:
+    if value not in PromotionKind.values:
+        raise Invalid(f"{_shown(value)} is not a kind of promotion; use one of {', '.join(PromotionKind.values)}.",
+                      field="kind")
+    return PromotionKind(value)
+
+
+def clean_club_date(value: Any, *, field: str) -> date:
+    """A club-local calendar date (a promotion's first or last day)."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise Invalid(f"{_shown(value)} is not a date (YYYY-MM-DD).", field=field)
+    if not EARLIEST <= value.year <= LATEST:
+        raise Invalid(f"Dates must be between the years {EARLIEST} and {LATEST}.", field=field)
+    return value
 
 
 def _refuse_control_characters(text: str, *, field: str, label: str) -> None:

@@ -64,7 +64,7 @@ PINNED = {
     "upsertUser (new)": {"sqlite": 10, "postgresql": 10},
     "upsertUser (existing)": {"sqlite": 8, "postgresql": 8},
     "createDeposit": {"sqlite": 11, "postgresql": 11},
-    "approveDeposit": {"sqlite": 15, "postgresql": 15},
+    "approveDeposit": {"sqlite": 16, "postgresql": 16},  # the tiers in force, and the look for a running bonus
     "rejectDeposit": {"sqlite": 8, "postgresql": 8},
     "createWithdrawal": {"sqlite": 12, "postgresql": 12},
     "approveWithdrawal": {"sqlite": 13, "postgresql": 13},
