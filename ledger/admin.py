@@ -582,3 +582,4 @@ class ConfigChangeAdmin(ReadOnlyAdmin):
 from ledger import admin_credits  # noqa: E402,F401  registers the seat request and credit admins
 from ledger import admin_talk  # noqa: E402,F401  registers the counter, support and broadcast admins
 from ledger import admin_promotions  # noqa: E402,F401  promotions, bonuses, recovery claims, join requests
+from ledger import admin_rule_tables  # noqa: E402,F401  the spin tiers and the prize table, versioned

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 # The order of the desk: what waits for a decision first.
 DESK_MODELS = ("Deposit", "Withdrawal", "Spin", "CashbackClaim", "JoinRequest", "Player", "SpinAccount", "Promotion",
-               "Bonus", "PaymentMethod", "Admin", "ConfigChange")
+               "Bonus", "PaymentMethod", "SpinTierTable", "PrizeTable", "Admin", "ConfigChange")
 INTERNAL_MODELS = frozenset({"JournalEntry", "Event", "IdempotencyRecord", "DailyTotal", "DailyReport", "RevealedSeed"})
 
 

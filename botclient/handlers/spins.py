@@ -56,7 +56,8 @@ async def spin(update: Update, context: BotContext):
 
 async def odds(update: Update, context: BotContext):
     await answer(update.callback_query)
-    await reply(update, texts.odds(await tr(update, context), await context.api.prize_table()))
+    version, prizes = await context.api.prize_table()
+    await reply(update, texts.odds(await tr(update, context), prizes, version))
 
 
 async def fairness(update: Update, context: BotContext):
