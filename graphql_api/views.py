@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from strawberry.django.views import GraphQLView
 
 from graphql_api import throttle
-from graphql_api.auth import Caller, CallerKind, authenticate, bearer_token
+from graphql_api.auth import Caller, CallerKind, authenticate, presents_credentials
 from graphql_api.context import LedgerContext
 
 
@@ -21,7 +21,8 @@ def refusal_response(status: int, message: str, code: str = "INVALID") -> JsonRe
 
 
 def forbidden() -> JsonResponse:
-    return refusal_response(403, "Authentication required: a bot token or a staff session.", "FORBIDDEN")
+    return refusal_response(403, "Authentication required: a bot token, Mini App init data or a staff session.",
+                            "FORBIDDEN")
 
 
 class Utf8RequestAdapter(DjangoHTTPRequestAdapter):
@@ -52,13 +53,14 @@ class LedgerGraphQLView(GraphQLView):
             return redirect_to_login(request.get_full_path())
         if not caller.is_authenticated:
             # Guessing tokens is slowed per client address.
-            refusal = throttle.bad_token(request) if bearer_token(request) is not None else None
+            refusal = throttle.bad_token(request) if presents_credentials(request) else None
             if refusal is not None:
                 response = refusal_response(429, refusal.error().message, "RATE_LIMITED")
                 response["Retry-After"] = str(refusal.retry_after)
                 return response
             return forbidden()
-        if caller.kind is CallerKind.BOT:  # a bearer token is not ambient authority: no CSRF
+        # A bearer token or signed init data is not ambient authority: no CSRF.
+        if caller.kind in (CallerKind.BOT, CallerKind.MINIAPP):
             return self.answer(request)
         return csrf_protect(self.answer)(request)
 
