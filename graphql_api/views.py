@@ -1,11 +1,15 @@
 """The /graphql/ endpoint: authentication and CSRF before Strawberry runs anything."""
 import json
 
+from csp.decorators import csp_replace
 from cross_web import DjangoHTTPRequestAdapter, HTTPException
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from strawberry.django.views import GraphQLView
 
@@ -23,6 +27,19 @@ def refusal_response(status: int, message: str, code: str = "INVALID") -> JsonRe
 def forbidden() -> JsonResponse:
     return refusal_response(403, "Authentication required: a bot token, Mini App init data or a staff session.",
                             "FORBIDDEN")
+
+
+# Telegram's web client shows a Mini App in a frame of its own page; its apps use a web view.
+MINIAPP_FRAME_ANCESTORS = ["https://web.telegram.org"]
+
+
+@require_safe
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": MINIAPP_FRAME_ANCESTORS})
+def miniapp_page(request):
+    """The wheel's page: static, the same for everyone. Who the player is comes with each API call
+    (Authorization: tma <initData>), never from this request."""
+    return render(request, "miniapp/wheel.html")
 
 
 class Utf8RequestAdapter(DjangoHTTPRequestAdapter):

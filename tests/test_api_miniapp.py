@@ -1,5 +1,6 @@
 """`Authorization: tma <initData>`: the Mini App page acts for its own player, on the contract's
 operations only; any doubt about the init data or the operation is FORBIDDEN."""
+import re
 import time
 from urllib.parse import parse_qsl, urlencode
 
@@ -159,3 +160,19 @@ def test_the_page_costs_the_queries_the_bot_does(page, api):
     with CaptureQueriesContext(connection) as as_bot:
         api(PAGE, {"id": PLAYER_ID})
     assert len(as_page) == len(as_bot)
+
+
+def test_the_page_is_served_under_the_csp_and_loads_only_its_own_files(client, db):
+    response = client.get("/miniapp/")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "connect-src 'self'" in policy
+    # Telegram's web client frames the page; nobody else may.
+    assert "frame-ancestors https://web.telegram.org" in policy and "X-Frame-Options" not in response
+    html = response.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert sources and all(source.startswith("/static/miniapp/") or source == "data:," for source in sources)
+    assert "<script>" not in html and "style=" not in html  # nothing inline for the CSP to refuse
+    for source in sources[1:]:
+        assert client.get(source).status_code == 200, source
+    assert client.post("/miniapp/").status_code == 405
