@@ -176,3 +176,11 @@ def test_the_page_is_served_under_the_csp_and_loads_only_its_own_files(client, d
     for source in sources[1:]:
         assert client.get(source).status_code == 200, source
     assert client.post("/miniapp/").status_code == 405
+
+
+def test_forged_init_data_is_slowed_like_a_wrong_token(page, settings):
+    settings.API_RATE_BAD_TOKEN = "3/m"
+    forged = tamper(signed_init_data(PLAYER_ID), hash="f" * 64)
+    for _ in range(3):
+        assert page(PAGE, {"id": PLAYER_ID}, init_data=forged).status_code == 403
+    assert page(PAGE, {"id": PLAYER_ID}, init_data=forged).status_code == 429
