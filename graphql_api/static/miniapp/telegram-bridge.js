@@ -58,7 +58,6 @@
 
   var bridge = {
     initData: official ? official.initData : (launch.get("tgWebAppData") || ""),
-    insideTelegram: Boolean(official || launch.get("tgWebAppData") && launch.get("tgWebAppPlatform")),
     ready: function () {
       if (official) { official.ready(); official.expand(); return; }
       postEvent("web_app_ready");
