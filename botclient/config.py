@@ -30,6 +30,7 @@ class Config:
     webhook_port: int = 8443
     webhook_path: str = "telegram"
     webhook_secret: str = ""
+    miniapp_url: str = ""  # the wheel's Mini App page (https); empty: the Free Spins screen has no wheel button
 
     @property
     def tz(self) -> ZoneInfo:
@@ -77,7 +78,11 @@ class Config:
             webhook_port=number("BOT_WEBHOOK_PORT", 8443, int),
             webhook_path=text("BOT_WEBHOOK_PATH", "telegram").strip("/"),
             webhook_secret=text("BOT_WEBHOOK_SECRET"),
+            miniapp_url=text("MINIAPP_URL"),
         )
+        # Telegram opens Mini Apps from https URLs only; a wrong one would fail on every Free Spins screen.
+        if config.miniapp_url and not config.miniapp_url.startswith("https://"):
+            raise ConfigError(f"MINIAPP_URL={config.miniapp_url!r} must be an https:// URL")
         try:
             ZoneInfo(config.time_zone)
         except Exception:  # ZoneInfoNotFoundError, or a malformed key

@@ -28,7 +28,7 @@ def _invalid(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "INVALID"})
 
 
-def _parse_bigint(value: Any) -> int:
+def parse_bigint(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and BIGINT_TEXT.fullmatch(value.strip()):
@@ -41,9 +41,9 @@ def _parse_bigint(value: Any) -> int:
     return number
 
 
-def _parse_bigint_literal(node: ValueNode, variables: Any = None) -> int:
+def parse_bigint_literal(node: ValueNode, variables: Any = None) -> int:
     if isinstance(node, (IntValueNode, StringValueNode)):  # an Int literal's value is its digits
-        return _parse_bigint(node.value)
+        return parse_bigint(node.value)
     raise _invalid("BigInt must be an integer or a string of digits.")
 
 
@@ -93,8 +93,8 @@ SCALARS = {
         name="BigInt",
         description="A 64-bit integer (Telegram ids), serialized as a JSON number.",
         serialize=int,
-        parse_value=_parse_bigint,
-        parse_literal=_parse_bigint_literal,
+        parse_value=parse_bigint,
+        parse_literal=parse_bigint_literal,
     ),
     Decimal: strawberry.scalar(
         name="Decimal",
