@@ -19,6 +19,14 @@
   var TRY_AGAIN_COLOUR = "#9aa0a6";
   var TURN = 2 * Math.PI;
 
+  // The smallest prizes are 1 in 100,000: two decimals would print them as 0.00%, as if they could
+  // never be won, so small odds keep their first significant digits.
+  function percent(probability) {
+    var value = probability * 100;
+    var digits = value >= 1 ? 2 : Math.min(6, Math.max(2, -Math.floor(Math.log10(value))));
+    return value.toFixed(digits) + "%";
+  }
+
   var $ = function (id) { return document.getElementById(id); };
   var app = $("app");
   var canvas = $("wheel");
@@ -210,7 +218,7 @@
       label.textContent = segment.label;
       var odds = document.createElement("span");
       odds.className = "odds";
-      odds.textContent = (segment.probability * 100).toFixed(2) + "%";
+      odds.textContent = percent(segment.probability);
       item.append(swatch, label, odds);
       legend.appendChild(item);
     });
