@@ -72,3 +72,19 @@ def test_graphiql_runs_a_query(staff_browser, desk):
     result = staff_browser.find(".result-window").text
     assert all(f'"id": "{deposit.pk}"' in result for deposit in desk), result
     staff_browser.screenshot("graphiql")
+
+
+def test_a_new_prize_table_is_previewed_before_it_is_saved(staff_browser, desk):
+    from ledger import selectors
+    staff_browser.open("/admin/ledger/prizetable/add/")
+    field = staff_browser.find("textarea[name=rows]")
+    field.clear()
+    field.send_keys("Try Again!, 0, 60\n10 Chips, 10, 30\n100 Chips, 100, 10")
+    staff_browser.find("input[name=preview]").click()
+    staff_browser.wait_for(lambda d: d.find_elements("css selector", "#comparison"))
+    assert "10 Chips 10.000% 30.000%" in staff_browser.text()
+    assert not staff_browser.scrolls_sideways()
+    staff_browser.screenshot("prize-table-preview")
+    staff_browser.find("input[name=save]").click()
+    staff_browser.wait_for(lambda d: "is in force from now" in d.page_source)
+    assert selectors.prize_table_in_force().version == 2
