@@ -56,13 +56,23 @@ class Report:
     @property
     def spin_chips_base(self) -> Decimal:
         """The spin chips approved, in MVR (CHIP_VALUE_MVR each)."""
-        return (Decimal(self.spin_chips_approved) * settings.CHIP_VALUE_MVR).quantize(CENT)
+        return chips_base(self.spin_chips_approved)
 
     @property
     def net_base(self) -> Decimal:
-        """Deposits - withdrawals - spin chips approved x CHIP_VALUE_MVR - bonuses - recovery."""
-        return (self.deposits_base - self.withdrawals_base - self.spin_chips_base - self.bonuses_base
-                - self.cashback_base)
+        return net_base(deposits_base=self.deposits_base, withdrawals_base=self.withdrawals_base,
+                        chips_approved=self.spin_chips_approved, bonuses_base=self.bonuses_base,
+                        cashback_base=self.cashback_base)
+
+
+def chips_base(chips: int) -> Decimal:
+    return (Decimal(chips) * settings.CHIP_VALUE_MVR).quantize(CENT)
+
+
+def net_base(*, deposits_base: Decimal, withdrawals_base: Decimal, chips_approved: int, bonuses_base: Decimal,
+             cashback_base: Decimal) -> Decimal:
+    """Deposits - withdrawals - spin chips approved x CHIP_VALUE_MVR - bonuses - recovery."""
+    return deposits_base - withdrawals_base - chips_base(chips_approved) - bonuses_base - cashback_base
 
 
 def report(*, period: str | None = None, start: datetime | None = None, end: datetime | None = None,
