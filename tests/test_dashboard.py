@@ -1,5 +1,6 @@
 """The desk's dashboard: pending counts, the report's figures, and every one of the last 30 club-local
 days, for staff only, in a fixed number of queries whatever the data."""
+import contextlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -8,7 +9,7 @@ import pytest
 import time_machine
 
 from ledger import selectors, services
-from ledger.clubtime import club_midnight
+from ledger.clubtime import club_midnight, club_today
 from ledger.models import JournalEntry, JournalKind, RewardStatus
 from ledger.selectors import report_figures
 from tests.conftest import PLAYER_ID, approved_deposit, deposit_for
@@ -18,9 +19,12 @@ NOW = datetime(2026, 5, 20, 15, 30, tzinfo=CLUB)
 TODAY = NOW.date()
 
 
-def seed_day(admin, day: date, *, deposits: int = 1, spins: int = 10) -> None:
-    """A day of the club at 10:00 club time: deposits, a withdrawal, spins with their wins approved."""
-    with time_machine.travel(datetime(day.year, day.month, day.day, 10, tzinfo=CLUB), tick=False):
+def seed_day(admin, day: date | None, *, deposits: int = 1, spins: int = 10) -> None:
+    """A day of the club at 10:00 club time (None: now): deposits, a withdrawal, spins with their wins
+    approved."""
+    moment = datetime(day.year, day.month, day.day, 10, tzinfo=CLUB) if day else None
+    with time_machine.travel(moment, tick=False) if moment else contextlib.nullcontext():
+        day = day or club_today()
         for index in range(deposits):
             approved_deposit(PLAYER_ID, admin, amount=str(1000 + 100 * index + day.day))
         withdrawal = services.withdrawal_create(telegram_id=PLAYER_ID, amount=str(200 + day.day), method="BML",
