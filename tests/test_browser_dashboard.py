@@ -63,4 +63,7 @@ def test_the_charts_draw_a_point_per_day_and_the_figures_are_the_month_s(staff_b
     assert rows[f"Open credits now ({month.open_credits})"] == f"{month.open_credits_base:,.2f} MVR"
     assert "1\nDeposits" in staff_browser.find("#pending").text
     assert not staff_browser.scrolls_sideways()
+    refused = [entry["message"] for entry in staff_browser.driver.get_log("browser")
+               if "Content Security Policy" in entry["message"]]
+    assert refused == []
     staff_browser.screenshot("dashboard")
