@@ -3,6 +3,7 @@ decide first, and the ledger's machinery (journal, outbox, idempotency records,
 cursors) in a section of its own so nobody mistakes it for club data."""
 from django.conf import settings
 from django.contrib import admin
+from django.urls import path
 
 # The order of the desk: what waits for a decision first.
 DESK_MODELS = ("Deposit", "Withdrawal", "Spin", "CashbackClaim", "JoinRequest", "Player", "SpinAccount", "Promotion",
@@ -15,6 +16,14 @@ class ClubAdminSite(admin.AdminSite):
     # The sidebar repeats the index and costs the lists a fifth of a 1440 px screen.
     enable_nav_sidebar = False
     site_url = None  # no public site: "/" is the admin itself
+    index_template = "admin/ledger/desk_index.html"  # the index with the dashboard's link on top
+
+    def get_urls(self):
+        # Imported here: the dashboard reads the ModelAdmins' helpers, which register on this very site.
+        from ledger.admin_dashboard import dashboard_view
+
+        view = self.admin_view(lambda request: dashboard_view(self, request))
+        return [path("dashboard/", view, name="dashboard"), *super().get_urls()]
 
     @property
     def site_header(self) -> str:

@@ -6,6 +6,9 @@ from ledger.selectors.counter import counter_closed_refusal, counter_get
 from ledger.selectors.legacy import (
     existing_ids, players_by_telegram_id, seat_requests_by_legacy_ref, spin_account_ids_by_telegram_id,
 )
+from ledger.selectors.dashboard import (
+    CHART_DAYS, PENDING_KINDS, Dashboard, Day, daily_figures, dashboard, pending_counts,
+)
 from ledger.selectors.credits import credit_list, credit_open_refusal, seat_request_list, seat_requests_pending
 from ledger.selectors.players import (
     AdminEntry, admin_entry, admin_list, admin_telegram_ids, config_changes, is_admin, payment_methods_active,
@@ -16,7 +19,7 @@ from ledger.selectors.promotions import (
     cashback_eligibility, cashback_eligibility_of, join_request_list, join_requests_pending, promotion_active,
     promotion_is_active, promotion_list,
 )
-from ledger.selectors.reports import MethodTotal, Period, Report, report, report_figures
+from ledger.selectors.reports import MethodTotal, Period, Report, report, report_figures, reports
 from ledger.selectors.requests import (
     deposit_list, deposit_value_base, deposits_pending, withdrawal_list, withdrawals_pending,
 )
@@ -32,7 +35,8 @@ from ledger.selectors.support import support_session_list, support_transcript
 from ledger.selectors.withdrawals import WithdrawalEligibility, withdrawal_eligibility, withdrawal_refusal
 
 __all__ = [
-    "MAX_PAGE", "MAX_RECIPIENTS", "AdminEntry", "CashbackEligibility", "CashbackRule", "Fairness", "MethodTotal",
+    "CHART_DAYS", "MAX_PAGE", "MAX_RECIPIENTS", "PENDING_KINDS", "AdminEntry", "Dashboard", "Day", "dashboard",
+    "daily_figures", "pending_counts", "reports", "CashbackEligibility", "CashbackRule", "Fairness", "MethodTotal",
     "Period", "PrizeOdds", "Prizes", "Report", "Stats", "Tiers", "WithdrawalEligibility", "active_on", "admin_entry",
     "admin_list", "admin_telegram_ids", "bonus_due", "bonus_list", "broadcast_list", "broadcast_recipients_pending",
     "by_id", "cashback_claim_list", "cashback_claims_pending", "cashback_eligibility", "cashback_eligibility_of",

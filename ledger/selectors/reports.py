@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ledger.clubtime import Period, club_midnight, club_today, period_start
@@ -55,13 +56,23 @@ class Report:
     @property
     def spin_chips_base(self) -> Decimal:
         """The spin chips approved, in MVR (CHIP_VALUE_MVR each)."""
-        return (Decimal(self.spin_chips_approved) * settings.CHIP_VALUE_MVR).quantize(CENT)
+        return chips_base(self.spin_chips_approved)
 
     @property
     def net_base(self) -> Decimal:
-        """Deposits - withdrawals - spin chips approved x CHIP_VALUE_MVR - bonuses - recovery."""
-        return (self.deposits_base - self.withdrawals_base - self.spin_chips_base - self.bonuses_base
-                - self.cashback_base)
+        return net_base(deposits_base=self.deposits_base, withdrawals_base=self.withdrawals_base,
+                        chips_approved=self.spin_chips_approved, bonuses_base=self.bonuses_base,
+                        cashback_base=self.cashback_base)
+
+
+def chips_base(chips: int) -> Decimal:
+    return (Decimal(chips) * settings.CHIP_VALUE_MVR).quantize(CENT)
+
+
+def net_base(*, deposits_base: Decimal, withdrawals_base: Decimal, chips_approved: int, bonuses_base: Decimal,
+             cashback_base: Decimal) -> Decimal:
+    """Deposits - withdrawals - spin chips approved x CHIP_VALUE_MVR - bonuses - recovery."""
+    return deposits_base - withdrawals_base - chips_base(chips_approved) - bonuses_base - cashback_base
 
 
 def report(*, period: str | None = None, start: datetime | None = None, end: datetime | None = None,
@@ -71,23 +82,55 @@ def report(*, period: str | None = None, start: datetime | None = None, end: dat
     if period is not None:
         if start is not None or end is not None:
             raise Invalid("Give a period, or from/to, not both.", field="period")
+        return reports(periods=[period], now=now)[Period(period)]
+    start, end = clean_moment(start, field="from"), clean_moment(end, field="to") or now
+    if start is not None and start >= end:
+        raise Invalid("`from` must be before `to`.", field="from")
+    return _report(None, start, end, _Reads())
+
+
+def reports(*, periods: list[str], now: datetime | None = None) -> dict[Period, Report]:
+    """The figures of several periods ending at the same `now`, each equal to its own `report`; the
+    journal since midnight and the open credits, which every period shares, are read once."""
+    now = now or timezone.now()
+    reads = _Reads()
+    answers = {}
+    for period in map(Period, periods):
         first_day = period_start(period, club_today(now))
-        start, end = (club_midnight(first_day) if first_day else None), now
-    else:
-        start, end = clean_moment(start, field="from"), clean_moment(end, field="to") or now
-        if start is not None and start >= end:
-            raise Invalid("`from` must be before `to`.", field="from")
+        answers[period] = _report(period, club_midnight(first_day) if first_day else None, now, reads)
+    return answers
+
+
+class _Reads:
+    """What a call has already read, so periods sharing a journal range or the credits read them once."""
+
+    def __init__(self):
+        self.journal: dict[tuple, list] = {}
+        self.credits: tuple[int, Decimal] | None = None
+
+    def journal_rows(self, start: datetime | None, end: datetime | None) -> list:
+        if (start, end) not in self.journal:
+            self.journal[start, end] = _journal_rows(start, end)
+        return self.journal[start, end]
+
+    def open_credits(self) -> tuple[int, Decimal]:
+        if self.credits is None:
+            self.credits = open_credits_now()
+        return self.credits
+
+
+def _report(period: Period | None, start: datetime | None, end: datetime, reads: _Reads) -> Report:
     figures = _Figures()
     whole_days = _whole_days(start, end)
     if whole_days is None:  # no whole day inside: the journal alone, it is at most two days of entries
-        figures.add_journal(start, end)
+        figures.add_journal(reads, start, end)
     else:
         first, last = whole_days
         figures.add_days(first, last)
         if start is not None:  # the partial day before the first whole one
-            figures.add_journal(start, club_midnight(first))
-        figures.add_journal(club_midnight(last + timedelta(days=1)), end)
-    return figures.report(Period(period) if period else None, start, end)
+            figures.add_journal(reads, start, club_midnight(first))
+        figures.add_journal(reads, club_midnight(last + timedelta(days=1)), end)
+    return figures.report(period, start, end, reads.open_credits())
 
 
 def _whole_days(start: datetime | None, end: datetime) -> tuple[date | None, date] | None:
@@ -128,42 +171,53 @@ class _Figures:
                 if name not in of_no_method:
                     self.by_method[row["method"]][name] += row[name] or 0
 
-    def add_journal(self, start: datetime | None, end: datetime | None) -> None:
+    def add_journal(self, reads: _Reads, start: datetime | None, end: datetime | None) -> None:
         if start is not None and end is not None and start >= end:
             return
-        entries = JournalEntry.objects.all()
-        if start is not None:
-            entries = entries.filter(created_at__gte=start)
-        if end is not None:
-            entries = entries.filter(created_at__lt=end)
-        for kind, relation, prefix in ((JournalKind.DEPOSIT_APPROVED, "deposit", "deposits"),
-                                       (JournalKind.WITHDRAWAL_APPROVED, "withdrawal", "withdrawals")):
-            rows = (entries.filter(kind=kind).values(f"{relation}__method__code", f"{relation}__currency")
-                    .annotate(n=Count("id"), amount=Sum(f"{relation}__amount"), base=Sum("amount_base")).order_by())
-            for row in rows:
-                method = row[f"{relation}__method__code"]
-                self.currency[method] = row[f"{relation}__currency"]
+        for row in reads.journal_rows(start, end):
+            kind = row["kind"]
+            if kind in _PER_METHOD:
+                prefix = _PER_METHOD[kind]
+                method = row["deposit__method__code"] or row["withdrawal__method__code"]
+                self.currency[method] = row["deposit__currency"] or row["withdrawal__currency"]
                 self.by_method[method][prefix] += row["n"]
                 self.by_method[method][f"{prefix}_amount"] += row["amount"]
                 self.by_method[method][f"{prefix}_base"] += row["base"]
-        totals = entries.aggregate(chips=Sum("chips", filter=Q(kind=JournalKind.REWARD_APPROVED)),
-                                   **{name: Sum("amount_base", filter=Q(kind=kind)) for kind, name in PAID_OUT.items()})
-        self.chips_approved += totals["chips"] or 0
-        for name in PAID_OUT.values():
-            self.paid_out[name] += totals[name] or 0
+            elif kind == JournalKind.REWARD_APPROVED:
+                self.chips_approved += row["chips"] or 0
+            elif kind in PAID_OUT:
+                self.paid_out[PAID_OUT[kind]] += row["base"] or 0
 
-    def report(self, period: Period | None, start: datetime | None, end: datetime) -> Report:
+    def report(self, period: Period | None, start: datetime | None, end: datetime,
+               open_credits: tuple[int, Decimal]) -> Report:
         def totals(prefix: str) -> list[MethodTotal]:
             return [MethodTotal(method=method, currency=self.currency.get(method, ""), count=int(values[prefix]),
                                 amount=Decimal(values[f"{prefix}_amount"]).quantize(CENT),
                                 amount_base=Decimal(values[f"{prefix}_base"]).quantize(CENT))
                     for method, values in sorted(self.by_method.items()) if values[prefix]]
-        open_credits, open_credits_base = open_credits_now()
+        open_credits, open_credits_base = open_credits
         return Report(period=period, start=start, end=end, deposits=totals("deposits"),
                       withdrawals=totals("withdrawals"), spin_chips_approved=int(self.chips_approved),
                       bonuses_base=Decimal(self.paid_out["bonuses_base"]).quantize(CENT),
                       cashback_base=Decimal(self.paid_out["cashback_base"]).quantize(CENT),
                       open_credits=open_credits, open_credits_base=open_credits_base)
+
+
+_PER_METHOD = {JournalKind.DEPOSIT_APPROVED: "deposits", JournalKind.WITHDRAWAL_APPROVED: "withdrawals"}
+
+
+def _journal_rows(start: datetime | None, end: datetime | None) -> list[dict]:
+    """The journal of [start, end) summed by kind and, for deposits and withdrawals, by method: one query."""
+    entries = JournalEntry.objects.filter(kind__in=[*_PER_METHOD, JournalKind.REWARD_APPROVED, *PAID_OUT])
+    if start is not None:
+        entries = entries.filter(created_at__gte=start)
+    if end is not None:
+        entries = entries.filter(created_at__lt=end)
+    # An entry belongs to a deposit or a withdrawal or neither, so one of each pair is null.
+    return list(entries.values("kind", "deposit__method__code", "deposit__currency", "withdrawal__method__code",
+                               "withdrawal__currency")
+                .annotate(n=Count("id"), amount=Sum(Coalesce("deposit__amount", "withdrawal__amount")),
+                          base=Sum("amount_base"), chips=Sum("chips")).order_by())
 
 
 def report_figures(report: Report) -> dict:
