@@ -21,8 +21,8 @@ from graphql.language import FragmentSpreadNode, Visitor
 
 from botclient import records
 from botclient.records import (
-    AccountOverview, AdminEntry, Credit, Deposit, Eligibility, Event, Fairness, PaymentMethod, Prize, Report,
-    SeatRequest, Spin, SpinAccount, SpinBatch, User, Withdrawal,
+    AccountOverview, AdminEntry, CounterStatus, Credit, Deposit, Eligibility, Event, Fairness, PaymentMethod, Prize,
+    Report, SeatRequest, Spin, SpinAccount, SpinBatch, User, Withdrawal,
 )
 
 logger = logging.getLogger(__name__)
@@ -342,6 +342,15 @@ class LedgerApi:
     async def remove_admin(self, telegram_id: int, actor: int) -> AdminEntry:
         return AdminEntry.from_json(await self.mutate("RemoveAdmin", "removeAdmin", telegramId=telegram_id,
                                                       actor=actor))
+
+    # The counter, live support and broadcasts.
+
+    async def counter(self) -> CounterStatus:
+        return CounterStatus.from_json((await self.execute("Counter"))["counter"])
+
+    async def set_counter(self, state: str, actor: int, announce: str | None = None) -> CounterStatus:
+        return CounterStatus.from_json(await self.mutate("SetCounter", "setCounter", state=state,
+                                                         announce=announce or None, actor=actor))
 
     async def events(self, first: int = 50) -> list[Event]:
         return [Event.from_json(e) for e in (await self.execute("Events", after=None, first=first))["events"]]

@@ -30,6 +30,8 @@ class Config:
     webhook_port: int = 8443
     webhook_path: str = "telegram"
     webhook_secret: str = ""
+    # The club's opening hours as players should read them ("10:00-22:00"); empty: not said.
+    counter_hours: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -77,6 +79,7 @@ class Config:
             webhook_port=number("BOT_WEBHOOK_PORT", 8443, int),
             webhook_path=text("BOT_WEBHOOK_PATH", "telegram").strip("/"),
             webhook_secret=text("BOT_WEBHOOK_SECRET"),
+            counter_hours=text("COUNTER_HOURS"),
         )
         try:
             ZoneInfo(config.time_zone)

@@ -186,6 +186,11 @@ ADMIN_REMOVE_PATTERN = re.compile(r"^p:ar:(\d+)$")
 REPORTS = "p:r"
 REPORTS_PATTERN = re.compile(r"^p:r$")
 REPORT_PATTERN = re.compile(r"^p:r:([A-Z_]+)$")
+COUNTER = "p:c"
+COUNTER_PATTERN = re.compile(r"^p:c$")
+COUNTER_SET_PATTERN = re.compile(r"^p:c:(OPEN|CLOSED)$")
+NO_ANNOUNCEMENT = "p:cn"
+NO_ANNOUNCEMENT_PATTERN = re.compile(r"^p:cn$")
 # The nonce ties Confirm to the one change it was shown for.
 CONFIRM_CHANGE_PATTERN = re.compile(r"^p:ok:([0-9a-f]{8})$")
 PANEL_FLOW = "panel"  # its Cancel button is "x:panel"
@@ -199,14 +204,27 @@ def to_panel() -> list[Button]:
     return [Button("🛠 Panel", callback_data=PANEL)]
 
 
-def panel_home(queues: list[tuple[str, str, int]]) -> InlineKeyboardMarkup:
+def panel_home(queues: list[tuple[str, str, int]], counter_open: bool = True) -> InlineKeyboardMarkup:
     """queues: (key, button label, count) of each pending queue."""
     queue_buttons = [Button(f"{label} ({count})", callback_data=f"p:q:{key}:0") for key, label, count in queues]
     return InlineKeyboardMarkup([*_rows(queue_buttons, 2),
                                  [Button("💳 Payment methods", callback_data=METHODS),
                                   Button("👥 Admins", callback_data=ADMINS)],
                                  [Button("📊 Reports", callback_data=REPORTS),
-                                  Button("🧾 Open credits", callback_data="adm:credits")]])
+                                  Button("🧾 Open credits", callback_data="adm:credits")],
+                                 [Button("🟢 Counter: open" if counter_open else "🔴 Counter: closed",
+                                         callback_data=COUNTER)]])
+
+
+def counter(is_open: bool) -> InlineKeyboardMarkup:
+    toggle = (Button("🔴 Close the counter", callback_data=f"{COUNTER}:CLOSED") if is_open
+              else Button("🟢 Open the counter", callback_data=f"{COUNTER}:OPEN"))
+    return InlineKeyboardMarkup([[toggle], to_panel()])
+
+
+def no_announcement() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("🔕 No announcement", callback_data=NO_ANNOUNCEMENT),
+                                  Button("✖️ Cancel", callback_data=cancel_data(PANEL_FLOW))]])
 
 
 def queue_page(key: str, items: list[tuple[int, str]], offset: int, previous: int | None,

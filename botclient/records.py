@@ -370,3 +370,18 @@ class AccountOverview:
     deposits: list[Deposit]
     withdrawals: list[Withdrawal]
     spins: list[Spin]
+
+
+@dataclass(frozen=True)
+class CounterStatus:
+    state: str  # OPEN or CLOSED
+    changed_at: datetime | None = None
+    changed_by: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "OPEN"
+
+    @classmethod
+    def from_json(cls, data: dict) -> CounterStatus:
+        return cls(state=data["state"], changed_at=_time(data.get("changedAt")), changed_by=data.get("changedBy") or "")

@@ -16,8 +16,8 @@ from decimal import ROUND_UP, Decimal
 from botclient.api import BackendRefusal
 from botclient.i18n import N_, Translator
 from botclient.records import (
-    AdminEntry, Credit, Deposit, Eligibility, MethodTotal, PaymentMethod, Person, Prize, Report, SeatRequest, Spin,
-    User, Withdrawal,
+    AdminEntry, CounterStatus, Credit, Deposit, Eligibility, MethodTotal, PaymentMethod, Person, Prize, Report,
+    SeatRequest, Spin, User, Withdrawal,
 )
 
 UNAVAILABLE = N_("The club's system is not answering right now. Please try again in a minute, nothing was lost.")
@@ -45,6 +45,7 @@ REFUSALS = {
     "NOT_ELIGIBLE": N_("You are not eligible for this yet."),
     "RATE_LIMITED": N_("Too many requests at once. Please wait a moment and try again."),
 }
+COUNTER_CLOSED = REFUSALS["COUNTER_CLOSED"]
 UNKNOWN_REFUSAL = N_("The club's system refused this request.")
 # What an INVALID refusal means for the field it names; the backend's own words are English.
 INVALID_FIELDS = {
@@ -63,13 +64,24 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def refusal(t: Translator, error: BackendRefusal, *, minimum: Decimal | None = None) -> str:
-    """The player's sentence for a refusal: from its code (and field), never the backend's English words."""
+def refusal(t: Translator, error: BackendRefusal, *, minimum: Decimal | None = None, hours: str = "") -> str:
+    """The player's sentence for a refusal: from its code (and field), never the backend's English words.
+
+    `hours`: the counter's opening hours, said with COUNTER_CLOSED when the club set them."""
+    if error.code == "COUNTER_CLOSED":
+        return counter_closed(t, hours)
     if error.code == "INVALID" and error.field in INVALID_FIELDS:
         return t._(INVALID_FIELDS[error.field])
     if error.code == "BELOW_MINIMUM" and minimum is not None:
         return t._("That is below the minimum withdrawal of {minimum}.").format(minimum=t.money(minimum, "MVR"))
     return t._(REFUSALS.get(error.code, UNKNOWN_REFUSAL))
+
+
+def counter_closed(t: Translator, hours: str = "") -> str:
+    text = t._(COUNTER_CLOSED)
+    if hours:
+        text += "\n" + t._("Opening hours: {hours}").format(hours=esc(hours))
+    return text
 
 
 def person(who: Person) -> str:
@@ -723,6 +735,28 @@ def queue_page(en: Translator, queue, items: list, offset: int, total: int) -> s
 
 
 ITEM_GONE = "That request is not there any more."
+# --- the counter ---
+
+
+def counter_card(en: Translator, counter: CounterStatus) -> str:
+    state = "🟢 <b>open</b>" if counter.is_open else "🔴 <b>closed</b>: players' new requests are refused"
+    text = f"🏪 <b>Counter</b>\nThe counter is {state}."
+    if counter.changed_at:
+        text += f"\nLast changed {esc(en.time(counter.changed_at))} by {esc(counter.changed_by)}."
+    return text
+
+
+def ask_announcement(state: str) -> str:
+    action = "closing" if state == "CLOSED" else "opening"
+    return (f"Send the announcement for every player about {action} the counter (text), or press "
+            "<b>No announcement</b>.")
+
+
+def counter_after(state: str, announce: str) -> str:
+    after = state.lower()
+    return f"{after}, announcing: {announce}" if announce else f"{after}, no announcement"
+
+
 STALE_CONFIRM = "That question is no longer open: confirm the newest one."
 NO_SUCH_METHOD = "That payment method is not there any more."
 

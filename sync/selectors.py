@@ -15,12 +15,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ledger.models import (
-    Admin, Credit, DailyReport, Deposit, PaymentMethod, Player, SeatRequest, Spin, SpinAccount, Withdrawal,
+    Admin, Counter, Credit, DailyReport, Deposit, PaymentMethod, Player, SeatRequest, Spin, SpinAccount, Withdrawal,
 )
 from sync import layout
 from sync.layout import (
-    ADMINS, DAILY_REPORTS, DEPOSITS, EXCHANGE_RATES, PAYMENT_ACCOUNTS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS,
-    USER_CREDITS, USERS, WITHDRAWALS,
+    ADMINS, COUNTER_STATUS, DAILY_REPORTS, DEPOSITS, EXCHANGE_RATES, PAYMENT_ACCOUNTS, SEAT_REQUESTS, SPIN_HISTORY,
+    SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS,
 )
 from sync.models import ImportedRow, MirroredRow
 
@@ -95,6 +95,8 @@ SOURCES: dict[str, SheetSource] = {
                         rows=_admins),
     DAILY_REPORTS: SheetSource(DailyReport, layout.DAILY_REPORT_FIELDS, ("day",), _written_once,
                                layout.daily_report_key, layout.render_daily_report),
+    COUNTER_STATUS: SheetSource(Counter, layout.COUNTER_FIELDS, ("id",), lambda: F("version"), layout.counter_key,
+                                layout.render_counter),
 }
 
 

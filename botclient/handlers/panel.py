@@ -60,8 +60,16 @@ async def home(update: Update, context: BotContext):
     if not await _pressed(update, context):
         return
     counts = await context.api.pending_counts()
+    counter = await context.api.counter()
     await show(update, texts.panel_home(context.english, QUEUES, counts),
-               keyboards.panel_home([(q.key, q.button, q.count(counts)) for q in QUEUES]))
+               keyboards.panel_home([(q.key, q.button, q.count(counts)) for q in QUEUES], counter.is_open))
+
+
+async def counter(update: Update, context: BotContext):
+    if not await _pressed(update, context):
+        return
+    state = await context.api.counter()
+    await show(update, texts.counter_card(context.english, state), keyboards.counter(state.is_open))
 
 
 async def _page(context: BotContext, queue: Queue, offset: int) -> tuple[int, int, list]:
@@ -200,6 +208,31 @@ async def ask_admin_id(update: Update, context: BotContext):
     return VALUE
 
 
+@consumed
+async def ask_counter_announcement(update: Update, context: BotContext):
+    """Opening or closing the counter: first the optional announcement, then before -> after and Confirm."""
+    state = keyboards.COUNTER_SET_PATTERN.match(update.callback_query.data).group(1)
+    if not await _pressed(update, context):
+        return END
+    before = "open" if state == "CLOSED" else "closed"
+    context.user_data[DATA_KEY] = {"op": "counter", "state": state, "what": "the counter", "before": before,
+                                   "back": keyboards.COUNTER, "back_label": "🏪 Counter"}
+    await show(update, texts.ask_announcement(state), keyboards.no_announcement())
+    return VALUE
+
+
+@consumed
+async def without_announcement(update: Update, context: BotContext):
+    change = context.user_data.get(DATA_KEY)
+    if not change or change.get("op") != "counter":
+        await answer(update.callback_query, texts.STALE_CONFIRM)
+        return END
+    if not await _pressed(update, context):
+        return END
+    change.update(value="", after=texts.counter_after(change["state"], ""))
+    return await _ask_confirm(update, context, change)
+
+
 def _typed_method_value(field: str, text: str) -> str | None:
     """What the admin typed, as the service takes it (None: not even a number); the backend judges it."""
     if field == "rate":
@@ -214,7 +247,10 @@ async def got_value(update: Update, context: BotContext):
     change = context.user_data.get(DATA_KEY)
     if not change:
         return END
-    if change["op"] == "method":
+    if change["op"] == "counter":
+        change["value"] = update.message.text.strip()
+        change["after"] = texts.counter_after(change["state"], change["value"])
+    elif change["op"] == "method":
         value = _typed_method_value(change["field"], update.message.text)
         if value is None:
             await reply(update, texts.BAD_RATE)
@@ -281,6 +317,9 @@ async def _apply(context: BotContext, change: dict, actor: int) -> str:
         updated = await context.api.update_payment_method(change["code"], actor,
                                                           **{FIELD_ARGUMENTS[field]: change["value"]})
         return texts.changed(change["what"], change["before"], texts.method_value(updated, field))
+    if change["op"] == "counter":
+        updated = await context.api.set_counter(change["state"], actor, change["value"] or None)
+        return texts.changed(change["what"], change["before"], texts.counter_after(updated.state, change["value"]))
     if change["op"] == "add_admin":
         await context.api.add_admin(change["telegram_id"], actor)
         context.admins.forget()
@@ -321,8 +360,10 @@ def panel_conversation():
         entry_points=[CallbackQueryHandler(ask_method_value, pattern=keyboards.METHOD_EDIT_PATTERN),
                       CallbackQueryHandler(ask_active, pattern=keyboards.METHOD_ACTIVE_PATTERN),
                       CallbackQueryHandler(ask_admin_id, pattern=keyboards.ADMIN_ADD_PATTERN),
-                      CallbackQueryHandler(ask_remove, pattern=keyboards.ADMIN_REMOVE_PATTERN)],
-        states={VALUE: [MessageHandler(keyboards.FREE_TEXT, got_value)],
+                      CallbackQueryHandler(ask_remove, pattern=keyboards.ADMIN_REMOVE_PATTERN),
+                      CallbackQueryHandler(ask_counter_announcement, pattern=keyboards.COUNTER_SET_PATTERN)],
+        states={VALUE: [MessageHandler(keyboards.FREE_TEXT, got_value),
+                        CallbackQueryHandler(without_announcement, pattern=keyboards.NO_ANNOUNCEMENT_PATTERN)],
                 CONFIRM: [CallbackQueryHandler(confirmed, pattern=keyboards.CONFIRM_CHANGE_PATTERN)]},
         data_key=DATA_KEY,
         leave_on_press="",  # any other button (another screen, a decision) ends the change
@@ -342,6 +383,7 @@ def panel_handlers() -> list:
         CallbackQueryHandler(methods, pattern=keyboards.METHODS_PATTERN),
         CallbackQueryHandler(method, pattern=keyboards.METHOD_PATTERN),
         CallbackQueryHandler(admins, pattern=keyboards.ADMINS_PATTERN),
+        CallbackQueryHandler(counter, pattern=keyboards.COUNTER_PATTERN),
     ]
 
 
