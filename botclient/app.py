@@ -19,11 +19,12 @@ from botclient.admins import AdminDirectory
 from botclient.api import BackendError, BackendUnavailable, LedgerApi
 from botclient.board import Board
 from botclient.config import Config, ConfigError
-from botclient.handlers import admin, credits, deposit, panel, player, seat, spins, withdrawal
+from botclient.handlers import admin, credits, deposit, panel, player, seat, spins, support, withdrawal
 from botclient.handlers.common import BotContext, on_error
 from botclient.i18n import ENGLISH, LANGUAGES, translator
 from botclient.languages import LanguageDirectory
 from botclient.notifications import Notifier
+from botclient.support import SupportDesk
 
 logger = logging.getLogger("botclient")
 
@@ -117,7 +118,8 @@ def build_application(config: Config, *, api: LedgerApi | None = None) -> ClubBo
     board = Board(application.bot, api, admins, config.tz)
     application.bot_data.update(
         api=api, config=config, admins=admins, board=board, languages=languages,
-        notifier=Notifier(application.bot, api, board, languages, interval=config.events_interval),
+        notifier=Notifier(application.bot, api, board, languages, interval=config.events_interval,
+                          desk=SupportDesk(application.bot, api, admins, languages)),
     )
     # One conversation per group, so a menu press reaches every one of them (see handlers/common.py).
     application.add_handler(admin.reject_conversation(), group=0)
@@ -127,8 +129,9 @@ def build_application(config: Config, *, api: LedgerApi | None = None) -> ClubBo
     application.add_handler(withdrawal.withdrawal_conversation(), group=4)
     application.add_handler(seat.seat_conversation(), group=5)
     application.add_handlers([*spins.spin_handlers(), *admin.admin_handlers(), *panel.panel_handlers(),
-                              *credits.credit_handlers(),
-                              *player.menu_handlers(), *player.catch_all_handlers(KNOWN_COMMANDS)], group=6)
+                              *credits.credit_handlers(), *support.support_handlers(),
+                              *player.menu_handlers(), *player.catch_all_handlers(KNOWN_COMMANDS, support.relay)],
+                             group=6)
     application.add_error_handler(on_error)
     return application
 

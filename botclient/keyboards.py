@@ -21,8 +21,9 @@ SEAT = N_("🪑 Seat")
 ACCOUNT = N_("👤 My account")
 HELP = N_("❓ Help")
 LANGUAGE = N_("🌐 Language")
+SUPPORT = N_("💬 Support")
 ADMIN = "🛠 Admin"  # admins read English
-MENU_BUTTONS = (DEPOSIT, WITHDRAW, SEAT, SPINS, ACCOUNT, HELP, LANGUAGE, ADMIN)
+MENU_BUTTONS = (DEPOSIT, WITHDRAW, SEAT, SPINS, ACCOUNT, HELP, LANGUAGE, SUPPORT, ADMIN)
 
 
 def labels(button: str) -> list[str]:
@@ -47,7 +48,8 @@ FREE_TEXT = filters.TEXT & ~MENU_PRESS
 
 
 def main_menu(t: Translator, is_admin: bool = False) -> ReplyKeyboardMarkup:
-    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SEAT), t._(SPINS)], [t._(ACCOUNT), t._(HELP)], [t._(LANGUAGE)]]
+    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SEAT), t._(SPINS)], [t._(ACCOUNT), t._(HELP)],
+            [t._(LANGUAGE), t._(SUPPORT)]]
     if is_admin:
         rows[-1].append(ADMIN)
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
@@ -281,3 +283,31 @@ def panel_cancel() -> InlineKeyboardMarkup:
 
 def after_change(back: str, back_label: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[Button(back_label, callback_data=back), *to_panel()]])
+
+
+# --- live support: "sup:<action>:<session id>" -------------------------------------------------------
+
+SUPPORT_REPLY_PATTERN = re.compile(r"^sup:r:(\d+)$")  # an admin takes the session
+SUPPORT_END_PATTERN = re.compile(r"^sup:e:(\d+)$")  # an admin ends it
+SUPPORT_LEAVE_PATTERN = re.compile(r"^sup:x:(\d+)$")  # the player ends it
+SUPPORT_TAKEN_PATTERN = re.compile(r"^sup:t:(\d+)$")  # says who took it; does nothing
+
+
+def support_waiting(session_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("💬 Reply", callback_data=f"sup:r:{session_id}"),
+                                  Button("✖️ End", callback_data=f"sup:e:{session_id}")]])
+
+
+def support_agent(session_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("✖️ End", callback_data=f"sup:e:{session_id}")]])
+
+
+def support_taken_by(session_id: int, agent: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button(f"✋ Taken by {agent}"[:60], callback_data=f"sup:t:{session_id}")]])
+
+
+def support_player(t: Translator, session_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button(t._(SUPPORT_END), callback_data=f"sup:x:{session_id}")]])
+
+
+SUPPORT_END = N_("✖️ End support")

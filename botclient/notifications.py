@@ -21,6 +21,7 @@ from botclient.api import BackendUnavailable, LedgerApi
 from botclient.board import Board
 from botclient.languages import LanguageDirectory
 from botclient.records import Event, Report
+from botclient.support import SupportDesk
 
 logger = logging.getLogger("botclient.notifications")
 BATCH = 50
@@ -32,8 +33,9 @@ REQUEST_IDS = {"deposit": "deposit_id", "withdrawal": "withdrawal_id", "seat": "
 
 class Notifier:
     def __init__(self, bot: Bot, api: LedgerApi, board: Board, languages: LanguageDirectory, *,
-                 interval: float = 1.0):
+                 interval: float = 1.0, desk: SupportDesk | None = None):
         self.bot, self.api, self.board, self.languages, self.interval = bot, api, board, languages, interval
+        self.desk = desk
         self._task: asyncio.Task | None = None
         self._attempts: dict[int, int] = {}
 
@@ -106,6 +108,10 @@ class Notifier:
             await self.board.refresh_spins(event.telegram_id, [int(i) for i in payload.get("spin_ids", [])])
         elif kind == "report.daily":
             await self.tell_admins_the_day(payload)
+            return
+        elif subject == "support":
+            if self.desk is not None:
+                await self.desk.handle(event)
             return
         await self.tell_player(event)
 

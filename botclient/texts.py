@@ -913,3 +913,50 @@ def changed(what: str, before: str, after: str) -> str:
 
 def not_changed(what: str, error: BackendRefusal) -> str:
     return f"❌ <b>{what}</b> was not changed: {esc(admin_refusal(error))}"
+
+
+# --- live support ---
+# The player's side is translated; the admins' side is English, as every admin text.
+
+SUPPORT_OPENED = N_("💬 You are talking to support now. Write your message here (text or a photo) and an admin "
+                    "will answer in this chat. Press <b>End</b> when you are done.")
+SUPPORT_STILL_OPEN = N_("💬 You are still talking to support: just write your message here.")
+SUPPORT_ENDED_BY_PLAYER = N_("💬 Support session ended. Choose from the menu below.")
+SUPPORT_ENDED_BY_ADMIN = N_("💬 The admin ended the support session. Press 💬 Support to write again.")
+SUPPORT_ENDED_IDLE = N_("💬 The support session closed because there was no answer for a while. Press 💬 Support "
+                        "to write again.")
+SUPPORT_GONE = N_("💬 This support session has ended. Press 💬 Support to open a new one.")
+
+
+def support_taken(t: Translator, agent: str) -> str:
+    return t._("💬 {agent} from the club is answering you now.").format(agent=esc(agent))
+
+
+def support_reply(t: Translator, text: str) -> str:
+    """An admin's message as the player reads it (a photo's caption too)."""
+    return t._("💬 <b>Support</b>: {text}").format(text=esc(text)) if text else t._("💬 <b>Support</b>")
+
+
+def support_ended(t: Translator, by: str) -> str:
+    return t._({"player": SUPPORT_ENDED_BY_PLAYER, "admin": SUPPORT_ENDED_BY_ADMIN}.get(by, SUPPORT_ENDED_IDLE))
+
+
+def admin_support_opened(session_id: int, who: Person) -> str:
+    return f"💬 <b>Support #{session_id}</b>: {person(who)} opened a session. Reply takes it."
+
+
+def admin_support_message(session_id: int, who: Person, text: str) -> str:
+    said = f"\n{esc(text)}" if text else ""
+    return f"💬 <b>Support #{session_id}</b> · {person(who)}:{said}"
+
+
+def admin_support_taken(session_id: int, who: Person) -> str:
+    return (f"💬 You took <b>support #{session_id}</b> with {person(who)}: what you write here now goes to them. "
+            "End closes the session.")
+
+
+def admin_support_closed(session_id: int, closed_by: str) -> str:
+    return f"💬 Support #{session_id} was closed by {esc(closed_by)}."
+
+
+SUPPORT_NOTHING_OPEN = "You have no support session open: press Reply under a player's message first."
