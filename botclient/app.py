@@ -18,6 +18,7 @@ from botclient import texts
 from botclient.admins import AdminDirectory
 from botclient.api import BackendError, BackendUnavailable, LedgerApi
 from botclient.board import Board
+from botclient.broadcasts import Broadcaster
 from botclient.config import Config, ConfigError
 from botclient.handlers import admin, credits, deposit, panel, player, seat, spins, support, withdrawal
 from botclient.handlers.common import BotContext, on_error
@@ -30,6 +31,7 @@ logger = logging.getLogger("botclient")
 
 KNOWN_COMMANDS = ({command for command, _ in texts.COMMANDS} | admin.ADMIN_COMMANDS | credits.ADMIN_COMMANDS
                   | panel.PANEL_COMMANDS)
+BROADCAST_RATE = 25  # messages a second, all chats together
 RETRY_FIRST, RETRY_MAX = 1.0, 60.0  # seconds between start-up checks while Telegram or the backend is away
 
 
@@ -89,9 +91,11 @@ class ClubBot(Application):
         except TelegramError as error:
             logger.warning("could not set the command list: %s", error)
         self.bot_data["notifier"].start()
+        await self.bot_data["broadcaster"].resume()
 
     async def stop(self) -> None:
         await self.bot_data["notifier"].stop()
+        await self.bot_data["broadcaster"].stop()
         await super().stop()
 
     async def shutdown(self) -> None:
@@ -109,17 +113,19 @@ def build_application(config: Config, *, api: LedgerApi | None = None) -> ClubBo
         .base_file_url(config.file_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's bulk limit is about 30 messages a second; 25 leaves room for the replies to players.
+        .rate_limiter(AIORateLimiter(overall_max_rate=BROADCAST_RATE, overall_time_period=1, max_retries=3))
         .concurrent_updates(PerUserUpdates())
         .build()
     )
     admins = AdminDirectory(api)
     languages = LanguageDirectory(api, config.tz)
     board = Board(application.bot, api, admins, config.tz)
+    broadcaster = Broadcaster(application.bot, api, board)
     application.bot_data.update(
-        api=api, config=config, admins=admins, board=board, languages=languages,
+        api=api, config=config, admins=admins, board=board, languages=languages, broadcaster=broadcaster,
         notifier=Notifier(application.bot, api, board, languages, interval=config.events_interval,
-                          desk=SupportDesk(application.bot, api, admins, languages)),
+                          desk=SupportDesk(application.bot, api, admins, languages), broadcaster=broadcaster),
     )
     # One conversation per group, so a menu press reaches every one of them (see handlers/common.py).
     application.add_handler(admin.reject_conversation(), group=0)

@@ -193,6 +193,9 @@ COUNTER_PATTERN = re.compile(r"^p:c$")
 COUNTER_SET_PATTERN = re.compile(r"^p:c:(OPEN|CLOSED)$")
 NO_ANNOUNCEMENT = "p:cn"
 NO_ANNOUNCEMENT_PATTERN = re.compile(r"^p:cn$")
+BROADCAST = "p:b"
+BROADCAST_PATTERN = re.compile(r"^p:b$")
+BROADCAST_CANCEL_PATTERN = re.compile(r"^p:bx:(\d+)$")
 # The nonce ties Confirm to the one change it was shown for.
 CONFIRM_CHANGE_PATTERN = re.compile(r"^p:ok:([0-9a-f]{8})$")
 PANEL_FLOW = "panel"  # its Cancel button is "x:panel"
@@ -215,7 +218,8 @@ def panel_home(queues: list[tuple[str, str, int]], counter_open: bool = True) ->
                                  [Button("📊 Reports", callback_data=REPORTS),
                                   Button("🧾 Open credits", callback_data="adm:credits")],
                                  [Button("🟢 Counter: open" if counter_open else "🔴 Counter: closed",
-                                         callback_data=COUNTER)]])
+                                         callback_data=COUNTER),
+                                  Button("📣 Broadcast", callback_data=BROADCAST)]])
 
 
 def counter(is_open: bool) -> InlineKeyboardMarkup:
@@ -311,3 +315,7 @@ def support_player(t: Translator, session_id: int) -> InlineKeyboardMarkup:
 
 
 SUPPORT_END = N_("✖️ End support")
+
+
+def broadcast_progress(broadcast_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("⏹ Cancel the broadcast", callback_data=f"p:bx:{broadcast_id}")]])

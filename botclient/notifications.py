@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from botclient import keyboards, texts
 from botclient.api import BackendUnavailable, LedgerApi
 from botclient.board import Board
+from botclient.broadcasts import Broadcaster
 from botclient.languages import LanguageDirectory
 from botclient.records import Event, Report
 from botclient.support import SupportDesk
@@ -33,9 +34,9 @@ REQUEST_IDS = {"deposit": "deposit_id", "withdrawal": "withdrawal_id", "seat": "
 
 class Notifier:
     def __init__(self, bot: Bot, api: LedgerApi, board: Board, languages: LanguageDirectory, *,
-                 interval: float = 1.0, desk: SupportDesk | None = None):
+                 interval: float = 1.0, desk: SupportDesk | None = None, broadcaster: Broadcaster | None = None):
         self.bot, self.api, self.board, self.languages, self.interval = bot, api, board, languages, interval
-        self.desk = desk
+        self.desk, self.broadcaster = desk, broadcaster
         self._task: asyncio.Task | None = None
         self._attempts: dict[int, int] = {}
 
@@ -112,6 +113,14 @@ class Notifier:
         elif subject == "support":
             if self.desk is not None:
                 await self.desk.handle(event)
+            return
+        elif subject == "broadcast":
+            if self.broadcaster is not None:
+                broadcast_id = int(payload["broadcast_id"])
+                if action == "created":
+                    self.broadcaster.deliver(broadcast_id)  # it runs beside the feed, at Telegram's pace
+                else:
+                    await self.broadcaster.refresh(broadcast_id)
             return
         await self.tell_player(event)
 

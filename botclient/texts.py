@@ -739,8 +739,9 @@ ITEM_GONE = "That request is not there any more."
 
 
 def counter_card(en: Translator, counter: CounterStatus) -> str:
-    state = "🟢 <b>open</b>" if counter.is_open else "🔴 <b>closed</b>: players' new requests are refused"
-    text = f"🏪 <b>Counter</b>\nThe counter is {state}."
+    state = ("🟢 The counter is <b>open</b>." if counter.is_open
+             else "🔴 The counter is <b>closed</b>: players' new requests are refused.")
+    text = f"🏪 <b>Counter</b>\n{state}"
     if counter.changed_at:
         text += f"\nLast changed {esc(en.time(counter.changed_at))} by {esc(counter.changed_by)}."
     return text
@@ -960,3 +961,22 @@ def admin_support_closed(session_id: int, closed_by: str) -> str:
 
 
 SUPPORT_NOTHING_OPEN = "You have no support session open: press Reply under a player's message first."
+
+
+# --- broadcasts (admins) ---
+
+ASK_BROADCAST = ("📣 Send the <b>message for every player</b>: a text, or a photo with its caption. Players read it "
+                 "exactly as you write it.")
+
+
+def confirm_broadcast(text: str, photo: str) -> str:
+    shown = f"\n\n{esc(text)}" if text else ""
+    with_photo = " (with your photo)" if photo else ""
+    return f"📣 Send this to every player{with_photo}?{shown}\n\nPress <b>Confirm</b> to start sending."
+
+
+def broadcast_progress(broadcast) -> str:
+    words = {"SENDING": "sending…", "DONE": "done ✅", "CANCELLED": "cancelled"}
+    return (f"📣 <b>Broadcast #{broadcast.id}</b>: {words.get(broadcast.state, broadcast.state.lower())}\n"
+            f"{broadcast.done} of {broadcast.total} handled: {broadcast.sent} sent, {broadcast.blocked} blocked the "
+            f"bot, {broadcast.failed} failed.")

@@ -4,6 +4,8 @@ live backend (test_bot_e2e's world: gunicorn, its own database, two admins).
 The worker is not running here: the idle close of a support session is its job, run in the backend's
 own process with a later clock (jobs.tasks.run_due_jobs(now=...)), so no test waits minutes.
 """
+import dataclasses
+
 from botclient import keyboards, texts
 from tests.test_bot_e2e import (  # noqa: F401  (fixtures)
     ADMIN_A, ADMIN_B, EN, SLIP, WAIT, admin_message, w, wait_answer, world,
@@ -115,3 +117,128 @@ def test_an_idle_session_closes_itself_and_both_sides_are_told(w):
     buttons_become(w.admin_a, copy, [], after=mark)
     assert session_of(w, player)["closedBy"] == "system"
     assert sum("no answer" in (m.text or "") for m in player.messages()) == 1
+
+
+# --- the counter ----------------------------------------------------------------------------------------
+
+def spin_menu(player):
+    mark = player.send(keyboards.SPINS)
+    return player.wait_for_text("free spins", after=mark)
+
+
+def deposit_in_the_bot(player):
+    """The deposit flow up to the summary's Confirm; the message the player gets after it."""
+    mark = player.send(keyboards.DEPOSIT)
+    player.wait_for(lambda m: ["Bank of Maldives", "Maldives Islamic Bank"] in m.buttons, after=mark)
+    mark = player.press_button("Bank of Maldives")
+    player.wait_for_text("Account number", after=mark)
+    mark = player.send("500")
+    player.wait_for_text("name on the account", after=mark)
+    mark = player.send(f"{player.first_name} Real")
+    player.wait_for_text("photo of the transfer slip", after=mark)
+    mark = player.send_photo(file_id=SLIP)
+    mark = player.press_button("Use 12345", player.wait_for(lambda m: ["Use 12345"] in m.buttons, after=mark))
+    player.wait_for_text("Please check your deposit", after=mark)
+    mark = player.press_button("✅ Confirm")
+    return player.wait_for(lambda m: "was sent" in (m.text or "") or "counter is closed" in (m.text or ""),
+                           timeout=WAIT, after=mark)
+
+
+def test_the_counter_closed_refuses_a_deposit_and_a_spin_and_opening_it_lets_them_through(w):
+    player = w.new_player("Laila")
+    w.deposit(player, amount="1000", approve_by=ADMIN_A)  # spins to spend
+    player.wait_for_text("was approved")
+    config = w.runner.app.bot_data["config"]
+    w.runner.app.bot_data["config"] = dataclasses.replace(config, counter_hours="10:00-23:00")
+    try:
+        mark = w.admin_a.send(keyboards.ADMIN)
+        home = w.admin_a.wait_for_text("Admin panel", after=mark)
+        mark = w.admin_a.press_button("🟢 Counter: open", home)
+        card = w.admin_a.wait_for(lambda m: m.message_id == home.message_id and "Counter" in (m.text or ""),
+                                  timeout=WAIT, after=mark)
+        assert "is open" in card.text
+        mark = w.admin_a.press_button("🔴 Close the counter", card)
+        w.admin_a.wait_for_text("announcement for every player", after=mark)
+        mark = w.admin_a.send("The counter is closed for prayer time")
+        question = w.admin_a.wait_for_text("Change the counter?", after=mark)
+        assert "open → closed, announcing: The counter is closed for prayer time" in question.text
+        mark = w.admin_a.press_button("✅ Confirm", question)
+        done = w.admin_a.wait_for_text("Changed the counter", after=mark)
+        assert "→ closed" in done.text
+        player.wait_for_text("The counter is closed for prayer time", after=mark)  # the announcement
+        assert w.gql("{ counter { state changedBy } }")["counter"]["state"] == "CLOSED"
+
+        refused = deposit_in_the_bot(player)
+        assert "The counter is closed right now" in refused.text and "Opening hours: 10:00-23:00" in refused.text
+        menu = spin_menu(player)
+        mark = player.press_button("1", menu)
+        told = player.wait_for_text("The counter is closed right now", after=mark)
+        assert "Opening hours: 10:00-23:00" in told.text
+        assert len(w.gql("query($t: BigInt!) { spinHistory(telegramId: $t, first: 5) { id } }",
+                         {"t": player.id})["spinHistory"]) == 0
+        mark = player.send(keyboards.SUPPORT)
+        player.wait_for_text("The counter is closed right now", after=mark)
+
+        mark = w.admin_b.send("/admin")
+        home = w.admin_b.wait_for_text("Admin panel", after=mark)
+        mark = w.admin_b.press_button("🔴 Counter: closed", home)
+        card = w.admin_b.wait_for(lambda m: m.message_id == home.message_id and "is closed" in (m.text or ""),
+                                  timeout=WAIT, after=mark)
+        mark = w.admin_b.press_button("🟢 Open the counter", card)
+        ask = w.admin_b.wait_for_text("announcement for every player", after=mark)
+        mark = w.admin_b.press_button("🔕 No announcement", ask)
+        question = w.admin_b.wait_for_text("Change the counter?", after=mark)
+        mark = w.admin_b.press_button("✅ Confirm", question)
+        w.admin_b.wait_for_text("Changed the counter", after=mark)
+        assert w.gql("{ counter { state } }")["counter"]["state"] == "OPEN"
+    finally:
+        w.runner.app.bot_data["config"] = config
+
+    assert "was sent" in deposit_in_the_bot(player).text
+    menu = spin_menu(player)
+    mark = player.press_button("1", menu)
+    player.wait_for_text("🎰 1 spin", after=mark)
+
+
+# --- broadcasts ------------------------------------------------------------------------------------------
+
+def test_a_broadcast_to_300_players_with_a_restart_midway_reaches_each_once(w):
+    players = [w.new_player(f"Crowd{i}") for i in range(300)]
+    for blocked in players[100:105]:
+        blocked.block_bot()
+    text = "Tournament tonight at 21:00 <all welcome>"
+    mark = w.admin_a.send(keyboards.ADMIN)
+    home = w.admin_a.wait_for_text("Admin panel", after=mark)
+    mark = w.admin_a.press_button("📣 Broadcast", home)
+    w.admin_a.wait_for_text("message for every player", after=mark)
+    mark = w.admin_a.send(text)
+    question = w.admin_a.wait_for_text("Send this to every player?", after=mark)
+    assert text in question.text
+    mark = w.admin_a.press_button("✅ Confirm", question)
+    progress = w.admin_a.wait_for(lambda m: m.message_id == question.message_id and "Broadcast #" in (m.text or ""),
+                                  timeout=WAIT, after=mark)
+    assert progress.buttons == [["⏹ Cancel the broadcast"]]
+
+    def copies_of(player):
+        return sum(m.from_bot and m.text == text for m in player.messages())
+
+    w.wait_until(lambda: sum(map(copies_of, players)) >= 60, what="a fifth of the copies")
+    w.runner.stop()
+    stopped_at = sum(map(copies_of, players))
+    assert stopped_at < 295, "the broadcast finished before the restart: nothing was resumed"
+    w.runner.start()
+    final = w.admin_a.wait_for(lambda m: m.message_id == question.message_id and "done ✅" in (m.text or ""),
+                               timeout=60, after=mark)
+    assert [copies_of(p) for p in players] == [0 if 100 <= i < 105 else 1 for i in range(300)]
+    broadcast = w.gql("{ broadcasts(first: 1) { id state total sent blocked failed } }")["broadcasts"][0]
+    assert broadcast["state"] == "DONE" and broadcast["blocked"] == 5 and broadcast["failed"] == 0
+    assert broadcast["sent"] == broadcast["total"] - 5
+    assert f"{broadcast['sent']} sent, 5 blocked the bot, 0 failed" in final.text and not final.buttons
+
+    # Marked as blocked, they are left out of the next broadcast.
+    w.gql("mutation($a: BigInt) { createBroadcast(text: \"Second\", actorTelegramId: $a) { __typename } }",
+          {"a": ADMIN_B})
+    w.wait_until(lambda: all(any(m.text == "Second" for m in p.messages()) for p in players[:3]),
+                 what="the second broadcast")
+    second = w.gql("{ broadcasts(first: 1) { total } }")["broadcasts"][0]
+    assert second["total"] == broadcast["total"] - 5

@@ -53,6 +53,11 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.bot_data["board"]
 
     @property
+    def broadcaster(self):
+        """botclient.broadcasts.Broadcaster"""
+        return self.bot_data["broadcaster"]
+
+    @property
     def languages(self) -> LanguageDirectory:
         return self.bot_data["languages"]
 
