@@ -5,6 +5,7 @@ The worker is not running here: the idle close of a support session is its job, 
 own process with a later clock (jobs.tasks.run_due_jobs(now=...)), so no test waits minutes.
 """
 import dataclasses
+import time
 
 from botclient import keyboards, texts
 from tests.test_bot_e2e import (  # noqa: F401  (fixtures)
@@ -226,6 +227,7 @@ def test_a_broadcast_to_300_players_with_a_restart_midway_reaches_each_once(w):
     w.runner.stop()
     stopped_at = sum(map(copies_of, players))
     assert stopped_at < 295, "the broadcast finished before the restart: nothing was resumed"
+    restarted_at = time.monotonic()  # the fake's clock
     w.runner.start()
     final = w.admin_a.wait_for(lambda m: m.message_id == question.message_id and "done ✅" in (m.text or ""),
                                timeout=60, after=mark)
@@ -234,6 +236,11 @@ def test_a_broadcast_to_300_players_with_a_restart_midway_reaches_each_once(w):
     assert broadcast["state"] == "DONE" and broadcast["blocked"] == 5 and broadcast["failed"] == 0
     assert broadcast["sent"] == broadcast["total"] - 5
     assert f"{broadcast['sent']} sent, 5 blocked the bot, 0 failed" in final.text and not final.buttons
+    ids = {p.id for p in players}
+    sends = sorted(c.received_at for c in w.fake.requests if c.method == "sendMessage"
+                   and c.params.get("chat_id") in ids and "Tournament" in str(c.params.get("text")))
+    resumed = [at for at in sends if at > restarted_at]  # one uninterrupted run, from the restart to the end
+    assert len(sends) == 300 and (len(resumed) - 1) / (resumed[-1] - resumed[0]) <= 25 * 1.05
 
     # Marked as blocked, they are left out of the next broadcast.
     w.gql("mutation($a: BigInt) { createBroadcast(text: \"Second\", actorTelegramId: $a) { __typename } }",
