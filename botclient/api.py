@@ -266,9 +266,10 @@ class LedgerApi:
         data = (await self.execute("SpinAccount", telegramId=telegram_id))["spinAccount"]
         return SpinAccount.from_json(data) if data else None
 
-    async def prize_table(self) -> list[Prize]:
-        return [Prize(p["label"], p["chips"], p["probability"])
-                for p in (await self.execute("PrizeTable"))["prizeTable"]]
+    async def prize_table(self) -> tuple[int, list[Prize]]:
+        """The version in force and its odds."""
+        (table,) = (await self.execute("PrizeTable"))["prizeTables"]
+        return table["version"], [Prize(p["label"], p["chips"], p["probability"]) for p in table["prizes"]]
 
     async def process_spin(self, telegram_id: int, count: int | None, idempotency_key: str) -> SpinBatch:
         return SpinBatch.from_json(await self.mutate("ProcessSpin", "processSpin", telegramId=telegram_id,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from telegram import InlineKeyboardButton as Button
-from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, WebAppInfo
 from telegram.ext import filters
 
 from botclient.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, gettext_in
@@ -111,10 +111,12 @@ FAIRNESS = "sp:fair"
 REVEAL_SEED = "sp:reveal"
 
 
-def spin_choices(t: Translator, available: int, nonce: str) -> InlineKeyboardMarkup:
-    """Only what the player can afford; the nonce makes a double tap of one button one spin."""
+def spin_choices(t: Translator, available: int, nonce: str, miniapp_url: str = "") -> InlineKeyboardMarkup:
+    """Only what the player can afford; the nonce makes a double tap of one button one spin. With a
+    Mini App URL, the wheel first: the same spins, on a wheel."""
+    rows = [[Button(t._("🎡 Wheel"), web_app=WebAppInfo(miniapp_url))]] if miniapp_url else []
     counts = [Button(t.number(n), callback_data=f"sp:{nonce}:{n}") for n in SPIN_COUNTS if n <= available]
-    rows = [counts[i:i + 5] for i in range(0, len(counts), 5)]
+    rows += [counts[i:i + 5] for i in range(0, len(counts), 5)]
     if available:
         rows.append([Button(t._("All ({count})").format(count=t.number(available)),
                             callback_data=f"sp:{nonce}:all")])

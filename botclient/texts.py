@@ -380,9 +380,10 @@ def spin_result(t: Translator, count: int, wins: list[Spin], chips: int, spins_l
     return "\n".join(lines)
 
 
-def odds(t: Translator, prizes: list[Prize]) -> str:
+def odds(t: Translator, prizes: list[Prize], version: int) -> str:
     lines = [t._("🎯 <b>The real odds of every spin</b>")]
     lines += [f"{esc(p.label)}: {t.percent(p.probability)}" for p in prizes]
+    lines.append(t._("Prize table version {version}").format(version=t.number(version)))
     return "\n".join(lines)
 
 

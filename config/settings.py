@@ -233,6 +233,9 @@ AXES_CLIENT_IP_CALLABLE = "graphql_api.throttle.client_address"  # the same addr
 # --- The club's configuration (domain.md, "Configuration") -------------------
 
 API_TOKEN = os.environ.get("API_TOKEN", "")
+# The Mini App's init data is signed with the bot's token; the backend checks it (graphql_api/miniapp.py).
+BOT_TOKEN = os.environ.get("BOT_TOKEN", "")
+MINIAPP_MAX_AGE_S = int(os.environ.get("MINIAPP_MAX_AGE_S", "86400"))
 ADMIN_USER_IDS = [int(item) for item in env_list("ADMIN_USER_ID")]
 WITHDRAWAL_MIN_MVR = Decimal(os.environ.get("WITHDRAWAL_MIN_MVR", "200"))
 # What one approved spin chip costs the club, in MVR, in the report's net figure.
@@ -242,6 +245,12 @@ SEAT_REQUEST_TIMEOUT_S = int(os.environ.get("SEAT_REQUEST_TIMEOUT_S", "120"))
 SEAT_REMINDER_S = int(os.environ.get("SEAT_REMINDER_S", "60"))
 # Live support: a session whose admin's last message the player has not answered this long closes itself.
 SUPPORT_IDLE_MINUTES = float(os.environ.get("SUPPORT_IDLE_MINUTES", "2"))
+# Recovery (cashback): the least a player must have deposited since their last approved withdrawal or
+# claim, in MVR, to claim.
+CASHBACK_MIN_MVR = Decimal(os.environ.get("CASHBACK_MIN_MVR", "500"))
+# What an approved join request hands the player: the club's id in PPPoker and its invitation link.
+CLUB_ID = os.environ.get("CLUB_ID", "")
+CLUB_LINK = os.environ.get("CLUB_LINK", "")
 
 # --- Task queue ---------------------------------------------------------------
 
@@ -263,7 +272,8 @@ SPREADSHEET_NAME = os.environ.get("SPREADSHEET_NAME", "")
 SHEETS_API_BASE_URL = os.environ.get("SHEETS_API_BASE_URL", "")
 
 # The Telegram bot is a client of its own: it reads BOT_TOKEN, API_URL and the rest itself
-# (botclient/config.py), so none of its variables are Django settings.
+# (botclient/config.py); of its variables only BOT_TOKEN is also a Django setting, to check the
+# Mini App's init data.
 
 LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO"))
 

@@ -5,7 +5,9 @@ from django.db import transaction
 
 from delivery.models import AdminMessage, EventCursor
 from ledger.errors import Invalid, NotFound
-from ledger.models import Broadcast, DailyReport, Deposit, Event, SeatRequest, Spin, SupportSession, Withdrawal
+from ledger.models import (
+    Broadcast, CashbackClaim, DailyReport, Deposit, Event, JoinRequest, SeatRequest, Spin, SupportSession, Withdrawal,
+)
 from ledger.validators import clean_count, clean_position, clean_telegram_id, parse_row_id
 
 BOT_CONSUMER = "bot"
@@ -13,7 +15,8 @@ BOT_CONSUMER = "bot"
 # session (Reply / End until someone takes it), a broadcast's progress (edited in place), and the
 # daily report (recorded so that a repeated event tells no admin twice).
 REQUEST_MODELS = {"deposit": Deposit, "withdrawal": Withdrawal, "spin": Spin, "seat": SeatRequest,
-                  "support": SupportSession, "broadcast": Broadcast, "report": DailyReport}
+                  "cashback": CashbackClaim, "join": JoinRequest, "support": SupportSession, "broadcast": Broadcast,
+                  "report": DailyReport}
 # One message per admin; no club has more admins than this.
 MAX_MESSAGES_PER_CALL = 100
 

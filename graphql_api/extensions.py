@@ -18,7 +18,9 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from graphql_api import throttle
+from graphql_api.auth import CallerKind
 from graphql_api.limits import Limits, document_cost_rule
+from graphql_api.miniapp import out_of_scope
 from ledger.errors import LedgerError
 
 logger = logging.getLogger("graphql_api")
@@ -106,6 +108,22 @@ def invalid(error: GraphQLError) -> GraphQLError:
     if not (error.extensions or {}).get("code"):
         error.extensions = {**(error.extensions or {}), "code": "INVALID"}
     return error
+
+
+class MiniAppScope(SchemaExtension):
+    """A Mini App page runs only the contract's operations, for its own player: anything else is
+    refused whole, FORBIDDEN, before any resolver runs (graphql_api/miniapp.py says what)."""
+
+    def on_execute(self):
+        execution_context = self.execution_context
+        caller = execution_context.context.caller
+        if caller.kind is CallerKind.MINIAPP:
+            reason = out_of_scope(execution_context.graphql_document, execution_context.variables,
+                                  caller.telegram_id)
+            if reason is not None:
+                execution_context.result = ExecutionResult(
+                    data=None, errors=[GraphQLError(reason, extensions={"code": "FORBIDDEN"})])
+        yield
 
 
 class Throttle(SchemaExtension):

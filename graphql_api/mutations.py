@@ -1,5 +1,6 @@
 """Mutations: each resolver is one ledger service call. Refusals come back as
 OperationInfo with the contract's code (graphql_api.errors)."""
+from datetime import date
 from decimal import Decimal
 
 import strawberry
@@ -8,8 +9,9 @@ import strawberry_django
 from graphql_api.permissions import declared, player_or_admin
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminType, BroadcastType, CounterState, CounterType, CreditType, DeliveryOutcome, DepositType, FairnessType,
-    Language, PaymentMethodType, SeatRequestType, SpinAccountType, SpinBatch, SpinRewards, SpinType, SupportMessageType,
+    AdminType, BroadcastType, CashbackClaimType, CounterState, CounterType, CreditType, DeliveryOutcome, DepositType,
+    FairnessType, JoinRequestType, Language, PaymentMethodType, PrizeTableType, PromotionKind, PromotionType,
+    SeatRequestType, SpinAccountType, SpinBatch, SpinRewards, SpinTierTableType, SpinType, SupportMessageType,
     SupportSessionType, UserType, WithdrawalType,
 )
 from delivery import services as delivery_services
@@ -63,6 +65,33 @@ class WithdrawalInput:
 class SeatRequestInput:
     telegram_id: BigInt
     amount: Decimal = strawberry.field(description="Chips wanted, in MVR.")
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class SpinTierInput:
+    min_amount: Decimal
+    spins: int
+
+
+@strawberry.input
+class PrizeInput:
+    label: str
+    chips: int
+    weight: int
+
+
+@strawberry.input
+class CashbackClaimInput:
+    telegram_id: BigInt
+    pppoker_id: str = strawberry.field(description="The PPPoker account the recovery is loaded to.")
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class JoinRequestInput:
+    telegram_id: BigInt
+    pppoker_id: str
     idempotency_key: str | None = None
 
 
@@ -153,6 +182,49 @@ class Mutation:
                      actor_telegram_id: BigInt | None = None) -> CreditType:
         return services.credit_clear(credit_id=id, actor=info.context.actor, reason=reason)
 
+    @mutation(admin=True, description="Dates are club-local and inclusive; refused (INVALID) if another promotion "
+                                      "of the kind that was not ended shares a day with it.")
+    def create_promotion(self, info: strawberry.Info, kind: PromotionKind, percentage: Decimal, starts_on: date,
+                         ends_on: date, actor_telegram_id: BigInt | None = None) -> PromotionType:
+        return services.promotion_create(kind=kind, percentage=percentage, starts_on=starts_on, ends_on=ends_on,
+                                         actor=info.context.actor)
+
+    @mutation(admin=True, description="Ends it now (or calls it off before it starts).")
+    def end_promotion(self, info: strawberry.Info, id: strawberry.ID,
+                      actor_telegram_id: BigInt | None = None) -> PromotionType:
+        return services.promotion_end(promotion_id=id, actor=info.context.actor)
+
+    @mutation(description="A recovery claim on the figures of cashbackEligibility now; NOT_ELIGIBLE says why not.")
+    def create_cashback_claim(self, input: CashbackClaimInput) -> CashbackClaimType:
+        return services.cashback_claim_create(telegram_id=input.telegram_id, pppoker_id=input.pppoker_id,
+                                              idempotency_key=input.idempotency_key)
+
+    @mutation(admin=True, description="NOT_ELIGIBLE if a withdrawal was approved since the claim was made or a "
+                                      "credit is open.")
+    def approve_cashback_claim(self, info: strawberry.Info, id: strawberry.ID,
+                               actor_telegram_id: BigInt | None = None) -> CashbackClaimType:
+        return services.cashback_claim_approve(claim_id=id, actor=info.context.actor)
+
+    @mutation(admin=True)
+    def reject_cashback_claim(self, info: strawberry.Info, id: strawberry.ID, reason: str,
+                              actor_telegram_id: BigInt | None = None) -> CashbackClaimType:
+        return services.cashback_claim_reject(claim_id=id, actor=info.context.actor, reason=reason)
+
+    @mutation(description="One pending per player (DUPLICATE_PENDING).")
+    def create_join_request(self, input: JoinRequestInput) -> JoinRequestType:
+        return services.join_request_create(telegram_id=input.telegram_id, pppoker_id=input.pppoker_id,
+                                            idempotency_key=input.idempotency_key)
+
+    @mutation(admin=True, description="The player's event (join.approved) carries the club's id and link.")
+    def approve_join_request(self, info: strawberry.Info, id: strawberry.ID,
+                             actor_telegram_id: BigInt | None = None) -> JoinRequestType:
+        return services.join_request_approve(join_request_id=id, actor=info.context.actor)
+
+    @mutation(admin=True)
+    def reject_join_request(self, info: strawberry.Info, id: strawberry.ID, reason: str,
+                            actor_telegram_id: BigInt | None = None) -> JoinRequestType:
+        return services.join_request_reject(join_request_id=id, actor=info.context.actor, reason=reason)
+
     @mutation(description=f"Spends `count` spins (null: all available, at most {services.MAX_SPINS_PER_CALL} a "
                           "call); the server draws every outcome.")
     def process_spin(self, telegram_id: BigInt, count: int | None = None,
@@ -170,6 +242,21 @@ class Mutation:
     def rotate_server_seed(self, telegram_id: BigInt) -> FairnessType:
         account = services.fairness_server_seed_rotate(telegram_id=telegram_id)
         return FairnessType.of(selectors.fairness(account))
+
+    @mutation(admin=True, description="A new version of the spin tiers, in force from now; approved deposits "
+                                      "keep the version their spins came from.")
+    def set_spin_tiers(self, info: strawberry.Info, tiers: list[SpinTierInput],
+                       actor_telegram_id: BigInt | None = None) -> SpinTierTableType:
+        table = services.spin_tiers_set(tiers=[(t.min_amount, t.spins) for t in tiers], actor=info.context.actor)
+        return SpinTierTableType.of(selectors.tiers_of(table))
+
+    @mutation(admin=True, description="A new version of the prize table, in force from now; the published odds "
+                                      "follow at once and spins drawn before keep their version.")
+    def set_prize_table(self, info: strawberry.Info, prizes: list[PrizeInput],
+                        actor_telegram_id: BigInt | None = None) -> PrizeTableType:
+        table = services.prize_table_set(prizes=[(p.label, p.chips, p.weight) for p in prizes],
+                                         actor=info.context.actor)
+        return PrizeTableType.of(selectors.prizes_of(table))
 
     @mutation(admin=True)
     def approve_spin_reward(self, info: strawberry.Info, id: strawberry.ID,
@@ -266,8 +353,8 @@ class Mutation:
         return delivery_services.events_ack(up_to=up_to)
 
     @strawberry.mutation(**declared(description="Records where the bot showed a request (kind: deposit, withdrawal, "
-                                                "spin, seat, support or broadcast) or a daily report (kind: "
-                                                "report); NOT_FOUND for one that does not exist."))
+                                                "spin, seat, cashback, join, support or broadcast) or a daily "
+                                                "report (kind: report); NOT_FOUND for one that does not exist."))
     def record_admin_messages(self, kind: str, request_id: strawberry.ID, messages: list[AdminMessageInput]) -> int:
         return delivery_services.admin_messages_record(request_kind=kind, request_id=request_id,
                                               messages=[(m.chat_id, m.message_id) for m in messages])

@@ -9,9 +9,10 @@ from graphql_api.errors import ErrorCode
 from graphql_api.permissions import declared
 from graphql_api.scalars import BigInt
 from graphql_api.types import (
-    AdminMessageType, AdminType, BroadcastState, BroadcastType, ConfigChangeType, CounterType, CreditStatus,
-    CreditType, DepositType, EventType, PaymentMethodType, PendingCountsType, Prize, ReportType, RequestStatus,
-    RewardStatus, SeatRequestType, SpinAccountType, SpinType, Stats, StatsPeriod, SupportSessionType, SupportState,
+    AdminMessageType, AdminType, BonusType, BroadcastState, BroadcastType, CashbackClaimType, CashbackEligibilityType,
+    ConfigChangeType, CounterType, CreditStatus, CreditType, DepositType, EventType, JoinRequestType, PaymentMethodType,
+    PendingCountsType, Prize, PrizeTableType, PromotionKind, PromotionType, ReportType, RequestStatus, RewardStatus,
+    SeatRequestType, SpinAccountType, SpinTierTableType, SpinType, Stats, StatsPeriod, SupportSessionType, SupportState,
     UserType, WithdrawalEligibility, WithdrawalType,
 )
 from delivery import selectors as delivery_selectors
@@ -85,6 +86,53 @@ class Query:
     def pending_counts(self) -> PendingCountsType:
         return PendingCountsType()
 
+    @strawberry_django.field(description="Newest first by their first day.")
+    def promotions(self, kind: PromotionKind | None = None, active_only: bool = False, first: int = 50,
+                   offset: int = 0) -> list[PromotionType]:
+        return page(selectors.promotion_list(kind=kind, active_only=active_only), first=first, offset=offset)
+
+    @strawberry_django.field
+    def promotion(self, id: strawberry.ID) -> PromotionType | None:
+        return selectors.by_id(selectors.promotion_list(), id)
+
+    @strawberry_django.field(description="Newest first.")
+    def bonuses(self, telegram_id: BigInt | None = None, promotion_id: strawberry.ID | None = None,
+                first: int = 50, offset: int = 0) -> list[BonusType]:
+        return page(selectors.bonus_list(telegram_id=telegram_id, promotion_id=promotion_id), first=first,
+                    offset=offset)
+
+    @strawberry.field(**declared(description="Whether the player may claim recovery now, with the figures and, if "
+                                             "not, the rule that fails; NOT_FOUND for an unknown player."))
+    def cashback_eligibility(self, telegram_id: BigInt) -> CashbackEligibilityType:
+        return selectors.cashback_eligibility_of(telegram_id=telegram_id)
+
+    @strawberry_django.field
+    def cashback_claim(self, id: strawberry.ID) -> CashbackClaimType | None:
+        return selectors.by_id(selectors.cashback_claim_list(), id)
+
+    @strawberry_django.field(description="Newest first.")
+    def cashback_claims(self, status: RequestStatus | None = None, telegram_id: BigInt | None = None,
+                        first: int = 50, offset: int = 0) -> list[CashbackClaimType]:
+        return page(selectors.cashback_claim_list(status=status, telegram_id=telegram_id), first=first,
+                    offset=offset)
+
+    @strawberry_django.field(description="Oldest first: the admins' queue.")
+    def pending_cashback_claims(self, first: int = 50, offset: int = 0) -> list[CashbackClaimType]:
+        return page(selectors.cashback_claims_pending(), first=first, offset=offset)
+
+    @strawberry_django.field
+    def join_request(self, id: strawberry.ID) -> JoinRequestType | None:
+        return selectors.by_id(selectors.join_request_list(), id)
+
+    @strawberry_django.field(description="Newest first.")
+    def join_requests(self, status: RequestStatus | None = None, telegram_id: BigInt | None = None,
+                      first: int = 50, offset: int = 0) -> list[JoinRequestType]:
+        return page(selectors.join_request_list(status=status, telegram_id=telegram_id), first=first, offset=offset)
+
+    @strawberry_django.field(description="Oldest first: the admins' queue.")
+    def pending_join_requests(self, first: int = 50, offset: int = 0) -> list[JoinRequestType]:
+        return page(selectors.join_requests_pending(), first=first, offset=offset)
+
     @strawberry_django.field
     def spin_account(self, telegram_id: BigInt) -> SpinAccountType | None:
         return selectors.spin_account_get(telegram_id=telegram_id)
@@ -104,8 +152,16 @@ class Query:
 
     @strawberry.field(description="The real odds of the wheel; no prize is listed that cannot be won.")
     def prize_table(self) -> list[Prize]:
-        return [Prize(label=row.label, chips=row.chips, probability=row.probability)
+        return [Prize(label=row.label, chips=row.chips, probability=row.probability, weight=row.weight)
                 for row in selectors.prize_table()]
+
+    @strawberry.field(description="The spin tier table in force.")
+    def spin_tiers(self) -> SpinTierTableType:
+        return SpinTierTableType.of(selectors.spin_tiers_in_force())
+
+    @strawberry.field(description="Newest first; the first is in force.")
+    def prize_tables(self, first: int = 10) -> list[PrizeTableType]:
+        return [PrizeTableType.of(table) for table in selectors.prize_tables(first=max(1, min(first, 100)))]
 
     @strawberry.field(**declared(admin=True, description="Totals of [from, to); amounts in MVR."))
     def stats(self, from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,

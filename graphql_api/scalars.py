@@ -4,6 +4,7 @@ Each refuses what it cannot represent exactly, with the contract's INVALID code,
 resolver sees the value: numbers are parsed here, once.
 """
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any, NewType
 
@@ -27,7 +28,7 @@ def _invalid(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "INVALID"})
 
 
-def _parse_bigint(value: Any) -> int:
+def parse_bigint(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and BIGINT_TEXT.fullmatch(value.strip()):
@@ -40,9 +41,9 @@ def _parse_bigint(value: Any) -> int:
     return number
 
 
-def _parse_bigint_literal(node: ValueNode, variables: Any = None) -> int:
+def parse_bigint_literal(node: ValueNode, variables: Any = None) -> int:
     if isinstance(node, (IntValueNode, StringValueNode)):  # an Int literal's value is its digits
-        return _parse_bigint(node.value)
+        return parse_bigint(node.value)
     raise _invalid("BigInt must be an integer or a string of digits.")
 
 
@@ -62,6 +63,25 @@ def _parse_decimal_literal(node: ValueNode, variables: Any = None) -> Decimal:
     raise _invalid("Decimal must be a number or a string.")
 
 
+DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _parse_date(value: Any) -> date:
+    """A calendar date as YYYY-MM-DD, nothing else (no week dates, no times)."""
+    if isinstance(value, str) and DATE_TEXT.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _invalid(f"Date must be a calendar date as YYYY-MM-DD, not {_shown(value)}.")
+
+
+def _parse_date_literal(node: ValueNode, variables: Any = None) -> date:
+    if isinstance(node, StringValueNode):
+        return _parse_date(node.value)
+    raise _invalid("Date must be a string, YYYY-MM-DD.")
+
+
 def _shown(value: Any) -> str:
     """The refused value in the message, short: a client may send megabytes."""
     text = repr(value)
@@ -73,8 +93,8 @@ SCALARS = {
         name="BigInt",
         description="A 64-bit integer (Telegram ids), serialized as a JSON number.",
         serialize=int,
-        parse_value=_parse_bigint,
-        parse_literal=_parse_bigint_literal,
+        parse_value=parse_bigint,
+        parse_literal=parse_bigint_literal,
     ),
     Decimal: strawberry.scalar(
         name="Decimal",
@@ -83,5 +103,12 @@ SCALARS = {
         serialize=str,
         parse_value=_parse_decimal,
         parse_literal=_parse_decimal_literal,
+    ),
+    date: strawberry.scalar(
+        name="Date",
+        description="A calendar date, YYYY-MM-DD (club-local where it is a club's day).",
+        serialize=date.isoformat,
+        parse_value=_parse_date,
+        parse_literal=_parse_date_literal,
     ),
 }

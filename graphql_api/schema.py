@@ -5,7 +5,7 @@ from strawberry import Schema
 from strawberry.schema.config import StrawberryConfig
 
 from graphql_api.execution import LeafShortcutExecutionContext
-from graphql_api.extensions import Documents, MaskUnexpectedErrors, RequestRules, Throttle
+from graphql_api.extensions import Documents, MaskUnexpectedErrors, MiniAppScope, RequestRules, Throttle
 from graphql_api.limits import Limits
 from graphql_api.mutations import Mutation
 from graphql_api.optimizer import PlannedOptimizer
@@ -54,6 +54,7 @@ schema = LedgerSchema(
     extensions=[
         # Limits first: a refused document costs no execution.
         lambda: RequestRules(DOCUMENTS),
+        MiniAppScope,
         Throttle,
         lambda: PlannedOptimizer(max_document_length=CACHED_DOCUMENT_LENGTH),
         MaskUnexpectedErrors,

@@ -2,7 +2,7 @@
 the optimizer turns the selection into select_related/only, so lists cost a
 fixed number of queries."""
 import json
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
@@ -23,6 +23,11 @@ RewardStatus = strawberry.enum(models.RewardStatus, name="RewardStatus",
                                description="AUTO: nothing was won, nothing to decide.")
 CreditStatus = strawberry.enum(models.CreditStatus, name="CreditStatus",
                                description="SETTLED: paid by its deposit; CLEARED: closed by hand.")
+PromotionKind = strawberry.enum(models.PromotionKind, name="PromotionKind",
+                                description="DEPOSIT_BONUS: a bonus on the first deposit of each player in it; "
+                                            "CASHBACK: recovery claims.")
+CashbackRule = strawberry.enum(selectors.CashbackRule, name="CashbackRule",
+                               description="The recovery rule a player fails (the first that fails).")
 
 
 @strawberry_django.type(models.SpinAccount, name="SpinAccount", field_cls=ColumnField)
@@ -122,7 +127,10 @@ class DepositType(MoneyRequestType):
     rate_to_base: auto
     proof: str = column(description="Telegram file id of the slip, or a USDT TXID.")
     spins_granted: auto
+    spin_tier_version: int | None = column(description="The tier table its spins came from.")
     credit: "CreditType | None" = strawberry_django.field(description="The credit this deposit settles.")
+    bonus: "BonusType | None" = strawberry_django.field(
+        description="What its approval earned under a deposit bonus promotion: chips to load with the deposit's.")
 
     @strawberry_django.field(only=["amount", "amount_base", "method__rate_to_base"], select_related=["method"],
                              description="In MVR: amountBase once approved; until then, at the method's rate now.")
@@ -149,6 +157,7 @@ class SpinType:
     rejection_reason: auto
     server_seed_hash: str = column(description="The seed it was drawn on; empty for spins from before fair draws.")
     client_seed: auto
+    prize_table_version: int = column(description="The prize table its outcome was drawn on.")
 
     @strawberry_django.field(only=["nonce"], description="-1 for spins from before fair draws (the import).")
     def nonce(self) -> int:
@@ -185,6 +194,84 @@ class CreditType:
     reminders_sent: int = column(description="Payment reminders sent so far.")
 
 
+@strawberry_django.type(models.Promotion, name="Promotion", field_cls=ColumnField)
+class PromotionType:
+    id: auto
+    kind: PromotionKind
+    percentage: Decimal
+    starts_on: date = column(description="The first day, club-local, inclusive.")
+    ends_on: date = column(description="The last day, club-local, inclusive (as planned: see endedAt).")
+    created_by: auto
+    created_at: auto
+    ended_at: datetime | None = column(description="When an admin ended it early; null if not.")
+    ended_by: auto
+
+    @strawberry_django.field(only=["starts_on", "ends_on", "ended_at"],
+                             description="Today (club time) is within the dates and it was not ended.")
+    def active(self) -> bool:
+        return selectors.promotion_is_active(self)
+
+
+@strawberry_django.type(models.Bonus, name="Bonus", field_cls=ColumnField)
+class BonusType:
+    id: auto
+    deposit: DepositType
+    promotion: PromotionType
+    user: UserType = strawberry_django.field(field_name="player")
+    amount: Decimal = column(description="MVR, in chips: the deposit's amountBase x percentage / 100, to the cent "
+                                         "rounded down.")
+    percentage: Decimal
+    created_at: auto
+
+
+@strawberry.type(name="CashbackEligibility",
+                 description="Whether a player may claim recovery now, and the figures that decide it.")
+class CashbackEligibilityType:
+    """Resolved from ledger.selectors.CashbackEligibility itself."""
+    eligible: bool
+    reason: str = strawberry.field(description="Empty when eligible; else the rule that fails, in words.")
+    rule: CashbackRule | None = strawberry.field(description="The rule that fails, for a client to word; null "
+                                                             "when eligible.")
+    deposits_since_reset: Decimal = strawberry.field(description="D: approved deposits since the reset, MVR.")
+    reset_at: datetime | None = strawberry.field(description="The last approved withdrawal or claim; null: never.")
+    minimum: Decimal = strawberry.field(description="The least D that may be claimed on, MVR.")
+    missing: Decimal = strawberry.field(description="How much more D needs to reach the minimum, MVR.")
+    percentage: Decimal | None = strawberry.field(description="Of the active CASHBACK promotion, if any.")
+    amount: Decimal | None = strawberry.field(description="D x percentage / 100, to the cent rounded down, when "
+                                                          "eligible.")
+    promotion: PromotionType | None
+
+
+@strawberry_django.type(models.CashbackClaim, name="CashbackClaim", field_cls=ColumnField,
+                        description="A recovery claim, on the figures of the moment it was made.")
+class CashbackClaimType:
+    id: auto
+    user: UserType = strawberry_django.field(field_name="player")
+    promotion: PromotionType
+    deposits_base: Decimal = column(description="D at the time of the claim, MVR.")
+    deposits_since: datetime | None = column(description="The reset point D was counted from; null: never.")
+    percentage: Decimal
+    amount: Decimal = column(description="MVR.")
+    pppoker_id: auto
+    status: RequestStatus
+    created_at: auto
+    decided_at: auto
+    decided_by: str | None
+    rejection_reason: auto
+
+
+@strawberry_django.type(models.JoinRequest, name="JoinRequest", field_cls=ColumnField)
+class JoinRequestType:
+    id: auto
+    user: UserType = strawberry_django.field(field_name="player")
+    pppoker_id: auto
+    status: RequestStatus
+    created_at: auto
+    decided_at: auto
+    decided_by: str | None
+    rejection_reason: auto
+
+
 @strawberry_django.type(models.Event, name="Event", field_cls=ColumnField)
 class EventType:
     id: strawberry.ID
@@ -202,6 +289,44 @@ class Prize:
     label: str
     chips: int
     probability: float
+    weight: int = strawberry.field(description="Out of the table's total weight.")
+
+    @classmethod
+    def table(cls, prizes) -> list["Prize"]:
+        total = sum(prize.weight for prize in prizes)
+        return [cls(label=p.label, chips=p.chips, probability=p.weight / total, weight=p.weight) for p in prizes]
+
+
+@strawberry.type(description="MVR threshold -> spins granted.")
+class SpinTier:
+    min_amount: Decimal
+    spins: int
+
+
+@strawberry.type(name="SpinTierTable")
+class SpinTierTableType:
+    version: int
+    tiers: list[SpinTier]
+    created_by: str
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, table: selectors.Tiers) -> "SpinTierTableType":
+        return cls(version=table.version, tiers=[SpinTier(min_amount=t, spins=s) for t, s in table.tiers],
+                   created_by=table.created_by, created_at=table.created_at)
+
+
+@strawberry.type(name="PrizeTable")
+class PrizeTableType:
+    version: int
+    prizes: list[Prize]
+    created_by: str
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, table: selectors.Prizes) -> "PrizeTableType":
+        return cls(version=table.version, prizes=Prize.table(table.prizes), created_by=table.created_by,
+                   created_at=table.created_at)
 
 
 @strawberry.type
@@ -252,6 +377,8 @@ class Stats:
     chips_approved: int
     open_credits: int = strawberry.field(description="Credits open at the end of the period.")
     open_credits_base: Decimal = strawberry.field(description="What they owe, in MVR.")
+    bonuses_base: Decimal = strawberry.field(description="Deposit bonuses granted, in MVR.")
+    cashback_base: Decimal = strawberry.field(description="Recovery paid (claims approved), in MVR.")
 
     @strawberry.field
     def deposits_by_currency(self: selectors.Stats) -> list[CurrencyTotal]:

@@ -1,16 +1,20 @@
 """The /graphql/ endpoint: authentication and CSRF before Strawberry runs anything."""
 import json
 
+from csp.decorators import csp_replace
 from cross_web import DjangoHTTPRequestAdapter, HTTPException
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from strawberry.django.views import GraphQLView
 
 from graphql_api import throttle
-from graphql_api.auth import Caller, CallerKind, authenticate, bearer_token
+from graphql_api.auth import Caller, CallerKind, authenticate, presents_credentials
 from graphql_api.context import LedgerContext
 
 
@@ -21,7 +25,21 @@ def refusal_response(status: int, message: str, code: str = "INVALID") -> JsonRe
 
 
 def forbidden() -> JsonResponse:
-    return refusal_response(403, "Authentication required: a bot token or a staff session.", "FORBIDDEN")
+    return refusal_response(403, "Authentication required: a bot token, Mini App init data or a staff session.",
+                            "FORBIDDEN")
+
+
+# Telegram's web client shows a Mini App in a frame of its own page; its apps use a web view.
+MINIAPP_FRAME_ANCESTORS = ["https://web.telegram.org"]
+
+
+@require_safe
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": MINIAPP_FRAME_ANCESTORS})
+def miniapp_page(request):
+    """The wheel's page: static, the same for everyone. Who the player is comes with each API call
+    (Authorization: tma <initData>), never from this request."""
+    return render(request, "miniapp/wheel.html")
 
 
 class Utf8RequestAdapter(DjangoHTTPRequestAdapter):
@@ -52,13 +70,14 @@ class LedgerGraphQLView(GraphQLView):
             return redirect_to_login(request.get_full_path())
         if not caller.is_authenticated:
             # Guessing tokens is slowed per client address.
-            refusal = throttle.bad_token(request) if bearer_token(request) is not None else None
+            refusal = throttle.bad_token(request) if presents_credentials(request) else None
             if refusal is not None:
                 response = refusal_response(429, refusal.error().message, "RATE_LIMITED")
                 response["Retry-After"] = str(refusal.retry_after)
                 return response
             return forbidden()
-        if caller.kind is CallerKind.BOT:  # a bearer token is not ambient authority: no CSRF
+        # A bearer token or signed init data is not ambient authority: no CSRF.
+        if caller.kind in (CallerKind.BOT, CallerKind.MINIAPP):
             return self.answer(request)
         return csrf_protect(self.answer)(request)
 

@@ -3,6 +3,7 @@ through the same services as the API, so a decision made here is journaled,
 evented and guarded exactly the same way (ALREADY_DECIDED included)."""
 from collections.abc import Callable
 from dataclasses import dataclass
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django import forms
@@ -21,7 +22,7 @@ from ledger.actors import Actor, staff_actor
 from ledger.validators import clean_optional_text, clean_rate
 from ledger.errors import LedgerError
 from ledger.models import (
-    Admin, ConfigChange, DailyReport, DailyTotal, Deposit, Event, IdempotencyRecord, JournalEntry, PaymentMethod,
+    Admin, Bonus, ConfigChange, DailyReport, DailyTotal, Deposit, Event, IdempotencyRecord, JournalEntry, PaymentMethod,
     Player, RequestStatus, RevealedSeed, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import seed_hash, spins_for_amount
@@ -49,12 +50,18 @@ def club_time(value, *, seconds: bool = False) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z")
 
 
+# The tier table in force, read once per page of the desk rather than once per row of a list.
+_tiers_of_this_page: ContextVar[selectors.Tiers | None] = ContextVar("tiers_of_this_page", default=None)
+
+
 def pending_value(deposit: Deposit) -> tuple[Decimal, int]:
-    """What a deposit is worth in MVR and the spins it earns: recorded once approved, at today's rate before."""
+    """What a deposit is worth in MVR and the spins it earns: recorded once approved, at today's rate
+    and tiers before."""
     amount_base = selectors.deposit_value_base(deposit)
     if deposit.amount_base is not None:
         return amount_base, deposit.spins_granted
-    return amount_base, spins_for_amount(amount_base)
+    tiers = _tiers_of_this_page.get() or selectors.spin_tiers_in_force()
+    return amount_base, spins_for_amount(amount_base, tiers.tiers)
 
 
 # --- deciding --------------------------------------------------------------------------------
@@ -261,7 +268,9 @@ class MoneyRequestAdmin(DecisionAdmin):
 
 
 def _deposit_approved(deposit: Deposit) -> str:
-    return f"{money(deposit.amount_base, 'MVR')}, {deposit.spins_granted} spins"
+    bonus = Bonus.objects.filter(deposit=deposit).first()
+    earned = f", and a bonus of {money(bonus.amount, 'MVR')} to load with it" if bonus else ""
+    return f"{money(deposit.amount_base, 'MVR')}, {deposit.spins_granted} spins{earned}"
 
 
 @admin.register(Deposit)
@@ -277,6 +286,13 @@ class DepositAdmin(MoneyRequestAdmin):
         reject=lambda pk, actor, reason: services.deposit_reject(deposit_id=pk, actor=actor, reason=reason),
         approved=_deposit_approved,
     )
+
+    def changelist_view(self, request, extra_context=None):
+        token = _tiers_of_this_page.set(selectors.spin_tiers_in_force())
+        try:
+            return super().changelist_view(request, extra_context)
+        finally:
+            _tiers_of_this_page.reset(token)
 
     @admin.display(description="In MVR")
     def in_mvr(self, obj):
@@ -307,7 +323,9 @@ class DepositAdmin(MoneyRequestAdmin):
     def pending_summary(self, obj) -> str:
         amount_base, spins = pending_value(obj)
         at = "" if obj.method.rate_to_base == 1 else f" at {rate(obj.method.rate_to_base)} MVR per {obj.currency}"
-        return f"Worth {money(amount_base, 'MVR')}{at}; approving grants {spins} spins."
+        due = selectors.bonus_due(player_id=obj.player_id, amount_base=amount_base)
+        bonus = f" and a bonus of {money(due[1], 'MVR')} (promotion #{due[0].pk}, {due[0].percentage}%)" if due else ""
+        return f"Worth {money(amount_base, 'MVR')}{at}; approving grants {spins} spins{bonus}."
 
 
 @admin.register(Withdrawal)
@@ -563,3 +581,5 @@ class ConfigChangeAdmin(ReadOnlyAdmin):
 
 from ledger import admin_credits  # noqa: E402,F401  registers the seat request and credit admins
 from ledger import admin_talk  # noqa: E402,F401  registers the counter, support and broadcast admins
+from ledger import admin_promotions  # noqa: E402,F401  promotions, bonuses, recovery claims, join requests
+from ledger import admin_rule_tables  # noqa: E402,F401  the spin tiers and the prize table, versioned

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib import admin
 
 # The order of the desk: what waits for a decision first.
-DESK_MODELS = ("Deposit", "Withdrawal", "Spin", "Player", "SpinAccount", "PaymentMethod", "Admin", "ConfigChange")
+DESK_MODELS = ("Deposit", "Withdrawal", "Spin", "CashbackClaim", "JoinRequest", "Player", "SpinAccount", "Promotion",
+               "Bonus", "PaymentMethod", "SpinTierTable", "PrizeTable", "Admin", "ConfigChange")
 INTERNAL_MODELS = frozenset({"JournalEntry", "Event", "IdempotencyRecord", "DailyTotal", "DailyReport", "RevealedSeed"})
 
 

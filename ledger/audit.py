@@ -2,10 +2,13 @@
 
 Three sources are compared per player: the journal, the cached totals on the
 spin account, and the request tables themselves (approved deposits and
-withdrawals, spin rows, open credits). A difference means something changed a
-total without its journal entry, or the reverse. Each credit's state is proved
-from its own entries too: opened once, and settled (by its deposit) or cleared
-exactly when its status says so. And each server seed's nonces were used once each, from 0,
+withdrawals, spin rows, open credits, bonuses, approved recovery claims). A
+difference means something changed a total without its journal entry, or the
+reverse. Each credit's state is proved from its own entries too: opened once,
+and settled (by its deposit) or cleared exactly when its status says so; and so
+is each bonus (one entry of its amount, naming its approved deposit) and each
+recovery claim (one entry of its amount once approved, none before or after a
+rejection). And each server seed's nonces were used once each, from 0,
 with no gap, as many as its account (or its revealed record) says were drawn.
 """
 from collections import defaultdict
@@ -16,15 +19,15 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from ledger.clubtime import club_zone
 from ledger.models import (
-    CREDIT_KINDS, Credit, CreditStatus, DailyTotal, Deposit, JournalEntry, JournalKind, RequestStatus, RevealedSeed,
-    RewardStatus, Spin, SpinAccount, Withdrawal,
+    CREDIT_KINDS, PAID_OUT, Bonus, CashbackClaim, Credit, CreditStatus, DailyTotal, Deposit, JournalEntry, JournalKind,
+    RequestStatus, RevealedSeed, RewardStatus, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import seed_hash
 
 ZERO = Decimal("0")
 TOTALS = ("available_spins", "total_spins_used", "total_chips_won", "total_chips_approved",
           "total_deposit_base", "total_withdrawn_base", "deposits_approved", "withdrawals_approved",
-          "open_credits", "open_credits_base")
+          "open_credits", "open_credits_base", "bonuses", "bonuses_base", "recovery_claims", "recovery_base")
 OPENED = Q(kind=JournalKind.CREDIT_OPENED)
 CLOSED = Q(kind__in=[JournalKind.CREDIT_SETTLED, JournalKind.CREDIT_CLEARED])
 
@@ -42,6 +45,10 @@ def _journal_totals() -> dict[int, dict]:
         withdrawals_approved=Count("id", filter=Q(kind=JournalKind.WITHDRAWAL_APPROVED)),
         open_credits=Count("id", filter=OPENED) - Count("id", filter=CLOSED),
         open_credits_base=Coalesce(Sum("amount_base", filter=Q(kind__in=CREDIT_KINDS)), ZERO),
+        bonuses=Count("id", filter=Q(kind=JournalKind.BONUS_GRANTED)),
+        bonuses_base=Coalesce(Sum("amount_base", filter=Q(kind=JournalKind.BONUS_GRANTED)), ZERO),
+        recovery_claims=Count("id", filter=Q(kind=JournalKind.CASHBACK_APPROVED)),
+        recovery_base=Coalesce(Sum("amount_base", filter=Q(kind=JournalKind.CASHBACK_APPROVED)), ZERO),
     ).order_by()
     return {row.pop("player_id"): row for row in rows}
 
@@ -66,11 +73,16 @@ def _recorded_totals() -> dict[int, dict]:
     for row in Credit.objects.filter(status=CreditStatus.OPEN).values("player_id").annotate(
             base=Sum("amount"), n=Count("id")).order_by():
         totals[row["player_id"]].update(open_credits=row["n"], open_credits_base=row["base"])
+    for row in Bonus.objects.values("player_id").annotate(base=Sum("amount"), n=Count("id")).order_by():
+        totals[row["player_id"]].update(bonuses=row["n"], bonuses_base=row["base"])
+    for row in CashbackClaim.objects.filter(status=RequestStatus.APPROVED).values("player_id").annotate(
+            base=Sum("amount"), n=Count("id")).order_by():
+        totals[row["player_id"]].update(recovery_claims=row["n"], recovery_base=row["base"])
     return totals
 
 
 DAILY_FIGURES = ("deposits", "deposits_amount", "deposits_base", "withdrawals", "withdrawals_amount",
-                 "withdrawals_base", "chips_approved")
+                 "withdrawals_base", "chips_approved", *PAID_OUT.values())
 
 
 def _journal_days() -> dict[tuple, dict]:
@@ -89,6 +101,10 @@ def _journal_days() -> dict[tuple, dict]:
     for row in (JournalEntry.objects.filter(kind=JournalKind.REWARD_APPROVED).annotate(day=day).values("day")
                 .annotate(chips=Sum("chips")).order_by()):
         figures[(row["day"], "")]["chips_approved"] = row["chips"]
+    for kind, name in PAID_OUT.items():
+        for row in (JournalEntry.objects.filter(kind=kind).annotate(day=day).values("day")
+                    .annotate(base=Sum("amount_base")).order_by()):
+            figures[(row["day"], "")][name] = row["base"]
     return figures
 
 
@@ -126,13 +142,18 @@ def ledger_discrepancies() -> list[str]:
             ("total_chips_approved", have.get("spin_chips_approved", 0)),
             ("open_credits", have.get("open_credits", 0)),
             ("open_credits_base", have.get("open_credits_base") or ZERO),
+            ("bonuses", have.get("bonuses", 0)),
+            ("bonuses_base", have.get("bonuses_base") or ZERO),
+            ("recovery_claims", have.get("recovery_claims", 0)),
+            ("recovery_base", have.get("recovery_base") or ZERO),
         ]
         for source_index, (name, value) in enumerate(pairs):
             source = "spin account" if source_index < 6 else "request rows"
             if value != expected[name]:
                 problems.append(f"player {player_id}: {name} is {value} in the {source}, "
                                 f"journal says {expected[name]}")
-    return problems + _credit_discrepancies() + _nonce_discrepancies() + daily_total_discrepancies()
+    return (problems + _credit_discrepancies() + _bonus_discrepancies() + _claim_discrepancies()
+            + _nonce_discrepancies() + daily_total_discrepancies())
 
 
 def _nonce_discrepancies() -> list[str]:
@@ -177,5 +198,40 @@ def _credit_discrepancies() -> list[str]:
         entries = journal.get(credit["id"], {"opened": 0, "settled": 0, "cleared": 0, "owed": ZERO, "settled_by": None})
         if entries != expected:
             problems.append(f"player {credit['player_id']}: credit {credit['id']} is {status}, "
+                            f"journal says {entries}, expected {expected}")
+    return problems
+
+
+def _bonus_discrepancies() -> list[str]:
+    """Each bonus, as its own journal entry proves it: one entry of its amount naming its deposit, approved."""
+    journal = {row.pop("bonus_id"): row for row in JournalEntry.objects.filter(
+        kind=JournalKind.BONUS_GRANTED).values("bonus_id").annotate(
+        entries=Count("id"), amount=Coalesce(Sum("amount_base"), ZERO), deposit=Max("deposit_id")).order_by()}
+    problems = []
+    if None in journal:
+        problems.append("bonus journal entries that name no bonus: %s" % journal.pop(None))
+    for bonus in Bonus.objects.values("id", "player_id", "amount", "deposit_id", "deposit__status").order_by("id"):
+        expected = {"entries": 1, "amount": bonus["amount"], "deposit": bonus["deposit_id"]}
+        entries = journal.get(bonus["id"], {"entries": 0, "amount": ZERO, "deposit": None})
+        if entries != expected or bonus["deposit__status"] != RequestStatus.APPROVED:
+            problems.append(f"player {bonus['player_id']}: bonus {bonus['id']} on a {bonus['deposit__status']} "
+                            f"deposit, journal says {entries}, expected {expected}")
+    return problems
+
+
+def _claim_discrepancies() -> list[str]:
+    """Each recovery claim: one entry of its amount once approved, none otherwise."""
+    journal = {row.pop("cashback_claim_id"): row for row in JournalEntry.objects.filter(
+        kind=JournalKind.CASHBACK_APPROVED).values("cashback_claim_id").annotate(
+        entries=Count("id"), amount=Coalesce(Sum("amount_base"), ZERO)).order_by()}
+    problems = []
+    if None in journal:
+        problems.append("recovery journal entries that name no claim: %s" % journal.pop(None))
+    for claim in CashbackClaim.objects.values("id", "player_id", "status", "amount").order_by("id"):
+        approved = claim["status"] == RequestStatus.APPROVED
+        expected = {"entries": int(approved), "amount": claim["amount"] if approved else ZERO}
+        entries = journal.get(claim["id"], {"entries": 0, "amount": ZERO})
+        if entries != expected:
+            problems.append(f"player {claim['player_id']}: recovery claim {claim['id']} is {claim['status']}, "
                             f"journal says {entries}, expected {expected}")
     return problems

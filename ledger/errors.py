@@ -75,3 +75,7 @@ class CreditOpen(LedgerError):
 
 class CounterClosed(LedgerError):
     code = ErrorCode.COUNTER_CLOSED
+
+
+class NotEligible(LedgerError):
+    code = ErrorCode.NOT_ELIGIBLE

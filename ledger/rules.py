@@ -1,8 +1,10 @@
-"""The club's tables, as data. Change a number here and every path follows.
+"""The club's rules as pure functions over its tables.
 
 Spin tiers: an approved deposit grants the spins of the highest threshold that
 is not above its amount in MVR. Prize weights are out of their own total, so
-the published odds are exactly what `secrets` draws from.
+the published odds are exactly what the fair draw picks from. The tables
+themselves are versioned data the admins change (ledger.models.rule_tables);
+the ones here are version 1, what a fresh database starts with.
 """
 import hashlib
 import hmac
@@ -49,16 +51,16 @@ DEFAULT_PAYMENT_METHODS = (
 )
 
 
-def spins_for_amount(amount_base: Decimal) -> int:
+def spins_for_amount(amount_base: Decimal, tiers: tuple[tuple[Decimal | int, int], ...] = SPIN_TIERS) -> int:
     """Spins earned by a deposit of `amount_base` MVR (0 below the first tier)."""
-    thresholds = [threshold for threshold, _ in SPIN_TIERS]
+    thresholds = [threshold for threshold, _ in tiers]
     index = bisect_right(thresholds, amount_base)
-    return SPIN_TIERS[index - 1][1] if index else 0
+    return tiers[index - 1][1] if index else 0
 
 
-def winnable_prizes() -> tuple[Prize, ...]:
+def winnable_prizes(prizes: tuple[Prize, ...] = PRIZES) -> tuple[Prize, ...]:
     """Prizes that can actually come out of a draw: the published odds show no others."""
-    return tuple(prize for prize in PRIZES if prize.weight > 0)
+    return tuple(prize for prize in prizes if prize.weight > 0)
 
 
 def draw(prizes: tuple[Prize, ...], random_below: Callable[[int], int]) -> Prize:

@@ -8,12 +8,12 @@ Arabic-Indic digits or thirty-digit integers never reach arithmetic or the datab
 """
 import re
 import unicodedata
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ledger.errors import Invalid, NotFound
-from ledger.models import MAX_BIGINT, Language
+from ledger.models import MAX_BIGINT, Language, PromotionKind
 
 CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
@@ -78,6 +78,42 @@ def check_amount(amount: Decimal, *, field: str = "amount", label: str = "The am
 def amount_in_base(amount: Decimal, rate_to_base: Decimal) -> Decimal:
     """An amount in a method's currency, in MVR to the cent: the one conversion every path uses."""
     return (amount * rate_to_base).quantize(CENT)
+
+
+def clean_percentage(value: Any) -> Decimal:
+    """A promotion's percentage: more than 0, at most 100, at most two decimals ("10", "12.5")."""
+    text = _plain(value)
+    match = _AMOUNT.fullmatch(text)
+    if not match or len(match[0]) > 10:
+        raise Invalid(f"The percentage {_shown(value)} is not a number.", field="percentage")
+    percentage = Decimal(match[0])
+    if not 0 < percentage <= 100:
+        raise Invalid(f"The percentage {_shown(value)} must be more than 0 and at most 100.", field="percentage")
+    if percentage != percentage.quantize(CENT):
+        raise Invalid(f"The percentage {_shown(value)} has more than two decimals.", field="percentage")
+    return percentage.quantize(CENT)
+
+
+def percent_of(amount: Decimal, percentage: Decimal) -> Decimal:
+    """`percentage` % of an MVR amount, to the cent, rounded down: a bonus or recovery is never more than
+    the percentage promises, and the same amount everywhere it is computed."""
+    return (amount * percentage / 100).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def clean_promotion_kind(value: Any) -> PromotionKind:
+    if value not in PromotionKind.values:
+        raise Invalid(f"{_shown(value)} is not a kind of promotion; use one of {', '.join(PromotionKind.values)}.",
+                      field="kind")
+    return PromotionKind(value)
+
+
+def clean_club_date(value: Any, *, field: str) -> date:
+    """A club-local calendar date (a promotion's first or last day)."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise Invalid(f"{_shown(value)} is not a date (YYYY-MM-DD).", field=field)
+    if not EARLIEST <= value.year <= LATEST:
+        raise Invalid(f"Dates must be between the years {EARLIEST} and {LATEST}.", field=field)
+    return value
 
 
 def _refuse_control_characters(text: str, *, field: str, label: str) -> None:
@@ -167,6 +203,50 @@ def clean_client_seed(value: Any) -> str:
         raise Invalid(f"A client seed is 1 to {CLIENT_SEED_LENGTH} letters, digits or signs, without spaces.",
                       field="clientSeed")
     return seed
+
+
+MAX_TIERS = 100
+MAX_PRIZES = 32  # segments of a wheel a phone can still show
+PRIZE_LABEL_LENGTH = 32  # Spin.prize
+
+
+def clean_spin_tiers(rows: Any) -> tuple[tuple[Decimal, int], ...]:
+    """A new spin tier table: (threshold in MVR, spins) rows, both strictly increasing."""
+    if not isinstance(rows, (list, tuple)) or not rows:
+        raise Invalid("A tier table needs at least one tier.", field="tiers")
+    if len(rows) > MAX_TIERS:
+        raise Invalid(f"A tier table has at most {MAX_TIERS} tiers.", field="tiers")
+    tiers = tuple((clean_amount(threshold, field="minAmount", label="A tier's minimum"),
+                   clean_count(spins, field="spins", maximum=MAX_TALLY, label="A tier's spins"))
+                  for threshold, spins in rows)
+    for (low, few), (high, more) in zip(tiers, tiers[1:], strict=False):
+        if high <= low:
+            raise Invalid(f"Tier minimums must increase: {high} comes after {low}.", field="minAmount")
+        if more <= few:
+            raise Invalid(f"Spins must increase with the tier: {more} comes after {few}.", field="spins")
+    return tiers
+
+
+def clean_prize_table(rows: Any) -> tuple[tuple[str, int, int], ...]:
+    """A new prize table: (label, chips, weight) rows in draw order; every weight positive (a prize that
+    can never be won would be shown for nothing), labels unique."""
+    if not isinstance(rows, (list, tuple)) or not rows:
+        raise Invalid("A prize table needs at least one prize.", field="prizes")
+    if len(rows) > MAX_PRIZES:
+        raise Invalid(f"A prize table has at most {MAX_PRIZES} prizes.", field="prizes")
+    prizes = []
+    for label, chips, weight in rows:
+        label = clean_text(label, field="label", max_length=PRIZE_LABEL_LENGTH, label="A prize's label")
+        if not isinstance(chips, int) or isinstance(chips, bool) or not 0 <= chips <= MAX_TALLY:
+            raise Invalid(f"{label}: chips are a whole number of zero or more.", field="chips")
+        if not isinstance(weight, int) or isinstance(weight, bool) or weight <= 0 or weight > MAX_TALLY:
+            raise Invalid(f"{label}: a weight is a whole number above 0; a prize of weight 0 could never be won.",
+                          field="weight")
+        prizes.append((label, chips, weight))
+    labels = [label.casefold() for label, _, _ in prizes]
+    if len(set(labels)) != len(labels):
+        raise Invalid("Two prizes have the same label.", field="label")
+    return tuple(prizes)
 
 
 def clean_language(value: Any) -> Language:

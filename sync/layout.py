@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ledger.clubtime import club_time_text
+from ledger.clubtime import club_time_text, club_today
 from ledger.models import CreditStatus, RequestStatus, RewardStatus
+from ledger.selectors.promotions import runs_on
 
 USERS = "Users"
 DEPOSITS = "Deposits"
@@ -36,12 +37,18 @@ PAYMENT_ACCOUNTS = "Payment Accounts"
 EXCHANGE_RATES = "Exchange Rates"
 ADMINS = "Admins"
 DAILY_REPORTS = "Daily Reports"
+PROMOTIONS = "Promotions"  # the deposit bonus promotions
+PROMOTION_ELIGIBILITY = "Promotion Eligibility"  # the bonuses they paid
+CASHBACK_PROMOTIONS = "Cashback Promotions"
+CASHBACK_HISTORY = "Cashback History"  # recovery claims
+JOIN_REQUESTS = "Join Requests"
 COUNTER_STATUS = "Counter Status"
 
 # Sheets stores numbers as doubles: ids above 2^53 would silently lose digits.
 MAX_EXACT_NUMBER = 2**53
-# Ids the backend gives new rows: D12 (deposit), W7 (withdrawal), S40 (spin), SR3 (seat request).
-BACKEND_ID = re.compile(r"^(SR|[DWS])(\d+)$")
+# Ids the backend gives new rows: D12 (deposit), W7 (withdrawal), S40 (spin), SR3 (seat request), P3
+# (promotion), C5 (recovery claim), J9 (join request).
+BACKEND_ID = re.compile(r"^(SR|[DWSPCJ])(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -129,11 +136,29 @@ LAYOUTS: dict[str, SheetLayout] = {layout.title: layout for layout in (
                                 "USDT Deposits", "USDT Withdrawals", "USDT Profit", "Total Profit (MVR)",
                                 "Active Credits Count", "Active Credits Amount", "Generated At"),
                 key_columns=(0,)),
+    SheetLayout(PROMOTIONS, ("Promotion ID", "Bonus Percentage", "Start Date", "End Date", "Status", "Created By",
+                             "Created At"),
+                key_columns=(0,)),
+    # One row per bonus, found by its deposit: a backend deposit id alone, a legacy one with its user.
+    SheetLayout(PROMOTION_ELIGIBILITY, ("User ID", "PPPoker ID", "Promotion ID", "Deposit Request ID",
+                                        "Deposit Amount", "Bonus Amount", "Bonus Received At", "Notes"),
+                key_columns=(0, 1, 2, 3), id_columns=(3, 0)),
+    SheetLayout(CASHBACK_PROMOTIONS, ("Promotion ID", "Cashback Percentage", "Start Date", "End Date", "Status",
+                                      "Created By", "Created At"),
+                key_columns=(0,)),
+    SheetLayout(CASHBACK_HISTORY, ("Request ID", "User ID", "Username", "PPPoker ID", "Loss Amount",
+                                   "Cashback Percentage", "Cashback Amount", "Promotion ID", "Status", "Requested At",
+                                   "Approved/Rejected By", "Approved/Rejected At"),
+                key_columns=(0, 1), id_columns=(0, 1)),
+    SheetLayout(JOIN_REQUESTS, ("Request ID", "User ID", "Username", "First Name", "Last Name", "PPPoker ID",
+                                "Status", "Requested At", "Processed At", "Processed By"),
+                key_columns=(0, 1), id_columns=(0, 1)),
     SheetLayout(COUNTER_STATUS, ("Status", "Changed At", "Changed By", "Announcement Sent", "Closing Poster ID",
                                  "Opening Poster ID"),
                 key_columns=(0,), single_row=True),
 )}
-SHEET_ORDER = (USERS, DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY, SEAT_REQUESTS, USER_CREDITS)
+SHEET_ORDER = (USERS, DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY, SEAT_REQUESTS, USER_CREDITS, PROMOTIONS,
+               PROMOTION_ELIGIBILITY, CASHBACK_PROMOTIONS, CASHBACK_HISTORY, JOIN_REQUESTS)
 SETTINGS_SHEETS = (PAYMENT_ACCOUNTS, EXCHANGE_RATES, ADMINS, DAILY_REPORTS)
 # The club's state rather than a list of things: one row, absent until an admin first opens or closes it.
 STATE_SHEETS = (COUNTER_STATUS,)
@@ -185,6 +210,8 @@ SPIN_WORDS = {"Auto": RewardStatus.AUTO, **REQUEST_WORDS}
 # A seat the legacy bot marked Settled was approved (and later paid); Expired ones were rejected.
 SEAT_WORDS = {**REQUEST_WORDS, "Settled": RequestStatus.APPROVED, "Expired": RequestStatus.REJECTED}
 CREDIT_WORDS = {"Open": CreditStatus.OPEN, "Settled": CreditStatus.SETTLED, "Cleared": CreditStatus.CLEARED}
+# A promotion is Active today or Inactive (not started, over, or ended early).
+PROMOTION_WORDS = {"Active": "ACTIVE", "Inactive": "INACTIVE"}
 
 
 def status_word(status: str) -> str:
@@ -482,6 +509,73 @@ def render_daily_report(row: dict) -> list:
         number(deposits["USDT"]), number(withdrawals["USDT"]), number(deposits["USDT"] - withdrawals["USDT"]),
         number(Decimal(day["net_base"])), day["open_credits"], number(Decimal(day["open_credits_base"])), generated,
     ]
+
+
+# --- promotions, bonuses, recovery claims, join requests ---------------------------
+
+def _ref(prefix: str, legacy_ref: str, pk: int) -> str:
+    return legacy_ref or f"{prefix}{pk}"
+
+
+PROMOTION_FIELDS = ("id", "legacy_ref", "percentage", "starts_on", "ends_on", "ended_at", "created_by", "created_at")
+
+
+def promotion_key(row: dict) -> str:
+    return normalize_key(_ref("P", row["legacy_ref"], row["id"]))
+
+
+def render_promotion(row: dict) -> list:
+    active = runs_on(club_today(), starts_on=row["starts_on"], ends_on=row["ends_on"], ended_at=row["ended_at"])
+    return [_ref("P", row["legacy_ref"], row["id"]), number(row["percentage"]), row["starts_on"].isoformat(),
+            row["ends_on"].isoformat(), "Active" if active else "Inactive", row["created_by"],
+            club_time_text(row["created_at"])]
+
+
+BONUS_FIELDS = ("id", "player__telegram_id", "deposit__pppoker_id", "promotion__legacy_ref", "promotion_id",
+                "deposit__legacy_ref", "deposit_id", "deposit__amount_base", "amount", "created_at")
+
+
+def bonus_key(row: dict) -> str:
+    return request_key(_ref("D", row["deposit__legacy_ref"], row["deposit_id"]), row["player__telegram_id"])
+
+
+def render_bonus(row: dict) -> list:
+    return [telegram_id(row["player__telegram_id"]), row["deposit__pppoker_id"],
+            _ref("P", row["promotion__legacy_ref"], row["promotion_id"]),
+            _ref("D", row["deposit__legacy_ref"], row["deposit_id"]), number(row["deposit__amount_base"]),
+            number(row["amount"]), club_time_text(row["created_at"]), None]
+
+
+CLAIM_FIELDS = ("id", "legacy_ref", "player__telegram_id", "player__username", "pppoker_id", "deposits_base",
+                "percentage", "amount", "promotion__legacy_ref", "promotion_id", "status", "created_at",
+                "decided_by", "decided_at")
+
+
+def claim_key(row: dict) -> str:
+    return request_key(_ref("C", row["legacy_ref"], row["id"]), row["player__telegram_id"])
+
+
+def render_claim(row: dict) -> list:
+    return [_ref("C", row["legacy_ref"], row["id"]), telegram_id(row["player__telegram_id"]),
+            row["player__username"], row["pppoker_id"], number(row["deposits_base"]), number(row["percentage"]),
+            number(row["amount"]), _ref("P", row["promotion__legacy_ref"], row["promotion_id"]),
+            status_word(row["status"]), club_time_text(row["created_at"]), row["decided_by"],
+            club_time_text(row["decided_at"])]
+
+
+JOIN_FIELDS = ("id", "legacy_ref", "player__telegram_id", "player__username", "player__first_name",
+               "player__last_name", "pppoker_id", "status", "created_at", "decided_at", "decided_by")
+
+
+def join_key(row: dict) -> str:
+    return request_key(_ref("J", row["legacy_ref"], row["id"]), row["player__telegram_id"])
+
+
+def render_join(row: dict) -> list:
+    return [_ref("J", row["legacy_ref"], row["id"]), telegram_id(row["player__telegram_id"]),
+            row["player__username"], row["player__first_name"], row["player__last_name"], row["pppoker_id"],
+            status_word(row["status"]), club_time_text(row["created_at"]), club_time_text(row["decided_at"]),
+            row["decided_by"]]
 
 
 COUNTER_FIELDS = ("id", "state", "changed_at", "changed_by", "announcement_id")

@@ -10,17 +10,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
-    BigIntegerField, CharField, F, JSONField, Model, OuterRef, PositiveBigIntegerField, QuerySet, Subquery, Value,
+    BigIntegerField, Case, CharField, F, JSONField, Model, OuterRef, PositiveBigIntegerField, QuerySet, Subquery,
+    Value, When,
 )
 from django.db.models.functions import Coalesce
 
+from ledger.clubtime import club_today
 from ledger.models import (
-    Admin, Counter, Credit, DailyReport, Deposit, PaymentMethod, Player, SeatRequest, Spin, SpinAccount, Withdrawal,
+    Admin, Bonus, CashbackClaim, Counter, Credit, DailyReport, Deposit, JoinRequest, PaymentMethod, Player,
+    Promotion, PromotionKind, SeatRequest, Spin, SpinAccount, Withdrawal,
 )
+from ledger.selectors.promotions import active_on
 from sync import layout
 from sync.layout import (
-    ADMINS, COUNTER_STATUS, DAILY_REPORTS, DEPOSITS, EXCHANGE_RATES, PAYMENT_ACCOUNTS, SEAT_REQUESTS, SPIN_HISTORY,
-    SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS,
+    ADMINS, CASHBACK_HISTORY, CASHBACK_PROMOTIONS, COUNTER_STATUS, DAILY_REPORTS, DEPOSITS, EXCHANGE_RATES,
+    JOIN_REQUESTS, PAYMENT_ACCOUNTS, PROMOTION_ELIGIBILITY, PROMOTIONS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS,
+    USER_CREDITS, USERS, WITHDRAWALS,
 )
 from sync.models import ImportedRow, MirroredRow
 
@@ -70,6 +75,16 @@ def _written_once():
     return Value(1, output_field=BigIntegerField())  # a daily report never changes after midnight
 
 
+def _with_status_today() -> F:
+    """A promotion's Status (Active / Inactive) turns with the calendar, not with a change of the row: twice
+    the version, plus one while it is active, differs from what was written whenever either moved."""
+    return F("version") * 2 + Case(When(active_on(club_today()), then=Value(1)), default=Value(0))
+
+
+def _never_changes() -> Value:
+    return Value(1)  # a bonus is written once, with its deposit's approval
+
+
 SOURCES: dict[str, SheetSource] = {
     USERS: SheetSource(Player, layout.USER_FIELDS, ("id",), lambda: F("version"), layout.user_key,
                        layout.render_user),
@@ -95,6 +110,18 @@ SOURCES: dict[str, SheetSource] = {
                         rows=_admins),
     DAILY_REPORTS: SheetSource(DailyReport, layout.DAILY_REPORT_FIELDS, ("day",), _written_once,
                                layout.daily_report_key, layout.render_daily_report),
+    PROMOTIONS: SheetSource(Promotion, layout.PROMOTION_FIELDS, ("created_at", "id"), _with_status_today,
+                            layout.promotion_key, layout.render_promotion,
+                            rows=lambda: Promotion.objects.filter(kind=PromotionKind.DEPOSIT_BONUS)),
+    PROMOTION_ELIGIBILITY: SheetSource(Bonus, layout.BONUS_FIELDS, ("created_at", "id"), _never_changes,
+                                       layout.bonus_key, layout.render_bonus),
+    CASHBACK_PROMOTIONS: SheetSource(Promotion, layout.PROMOTION_FIELDS, ("created_at", "id"), _with_status_today,
+                                     layout.promotion_key, layout.render_promotion,
+                                     rows=lambda: Promotion.objects.filter(kind=PromotionKind.CASHBACK)),
+    CASHBACK_HISTORY: SheetSource(CashbackClaim, layout.CLAIM_FIELDS, ("created_at", "id"), _with_player,
+                                  layout.claim_key, layout.render_claim),
+    JOIN_REQUESTS: SheetSource(JoinRequest, layout.JOIN_FIELDS, ("created_at", "id"), _with_player,
+                               layout.join_key, layout.render_join),
     COUNTER_STATUS: SheetSource(Counter, layout.COUNTER_FIELDS, ("id",), lambda: F("version"), layout.counter_key,
                                 layout.render_counter),
 }

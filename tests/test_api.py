@@ -30,7 +30,8 @@ def test_anonymous_requests_are_forbidden_with_no_data(client, db, query):
     response = Api(client, token=None).raw(query, {"input": DEPOSIT_INPUT})
     assert response.status_code == 403
     assert response.json() == {"data": None, "errors": [{
-        "message": "Authentication required: a bot token or a staff session.", "extensions": {"code": "FORBIDDEN"}}]}
+        "message": "Authentication required: a bot token, Mini App init data or a staff session.",
+        "extensions": {"code": "FORBIDDEN"}}]}
 
 
 def test_a_wrong_token_is_anonymous(client, settings, db):

@@ -20,6 +20,8 @@ from graphql_api.context import LedgerContext
 from graphql_api.execution import LeafShortcutExecutionContext
 from graphql_api.schema import schema
 from ledger import services
+from ledger.clubtime import club_today
+from ledger.models import PromotionKind
 from tests.conftest import ADMIN_ID, approved_deposit, deposit_for
 
 REFERENCE = strawberry.Schema(query=schema.query, mutation=schema.mutation, config=schema.config,
@@ -27,11 +29,12 @@ REFERENCE = strawberry.Schema(query=schema.query, mutation=schema.mutation, conf
                               execution_context_class=StrawberryGraphQLCoreExecutionContext)
 
 
-def selection(graphql_type, depth: int) -> str:
-    """Every field of the type; object fields `depth` levels down; unions through each member."""
+def selection(graphql_type, depth: int, came_from: str = "") -> str:
+    """Every field of the type; object fields `depth` levels down, but not back to the type they came from
+    (a deposit's bonus's deposit repeats the deposit); unions through each member."""
     named = get_named_type(graphql_type)
     if isinstance(named, GraphQLUnionType):
-        return "{ __typename %s }" % " ".join(f"... on {member.name} {selection(member, depth)}"
+        return "{ __typename %s }" % " ".join(f"... on {member.name} {selection(member, depth, came_from)}"
                                               for member in named.types)
     fields = []
     for name, field in named.fields.items():
@@ -39,8 +42,8 @@ def selection(graphql_type, depth: int) -> str:
             continue
         if is_leaf_type(get_named_type(field.type)):
             fields.append(name)
-        elif depth > 0:
-            fields.append(f"{name} {selection(field.type, depth - 1)}")
+        elif depth > 0 and get_named_type(field.type).name != came_from:
+            fields.append(f"{name} {selection(field.type, depth - 1, named.name)}")
     return "{ %s }" % " ".join(fields)
 
 
@@ -54,6 +57,9 @@ def execute(target, document: str, variables: dict | None = None) -> str:
 
 @pytest.fixture
 def ledger_with_everything(methods, admin):
+    today = club_today()
+    for kind in PromotionKind.values:  # bonuses on each player's first deposit, recovery to claim
+        services.promotion_create(kind=kind, percentage="10", starts_on=today, ends_on=today, actor=admin)
     for index in range(6):
         telegram_id = 7_100_000_000 + index
         services.user_upsert(telegram_id=telegram_id, username=f"p{index}", first_name="Ann" if index % 2 else None,
@@ -82,6 +88,12 @@ def ledger_with_everything(methods, admin):
             if index == 1:
                 services.support_claim(session_id=session.pk, actor=admin)
                 services.support_message_post(session_id=session.pk, actor=admin, text="Yes?")
+        if index in (0, 4):  # a recovery claim approved, one pending; and as many join requests
+            claim = services.cashback_claim_create(telegram_id=telegram_id, pppoker_id="12345")
+            join = services.join_request_create(telegram_id=telegram_id, pppoker_id="12345")
+            if index == 0:
+                services.cashback_claim_approve(claim_id=claim.pk, actor=admin)
+                services.join_request_reject(join_request_id=join.pk, actor=admin, reason="unknown account")
     broadcast = services.broadcast_create(text="Freeroll\ntonight", actor=admin)
     services.broadcast_deliveries_record(broadcast_id=broadcast.pk, deliveries=[(7_100_000_000, "SENT", None)])
     services.counter_set(state="CLOSED", actor=admin, announce="Back at six")
@@ -90,13 +102,15 @@ def ledger_with_everything(methods, admin):
 
 BY_ID = {"deposit": "deposits", "withdrawal": "withdrawals", "spin": "spinHistory",
          "seatRequest": "pendingSeatRequests", "credit": "credits", "supportSession": "supportSessions",
-         "broadcast": "broadcasts", "broadcastRecipients": "broadcasts"}
+         "broadcast": "broadcasts", "broadcastRecipients": "broadcasts", "promotion": "promotions",
+         "cashbackClaim": "cashbackClaims", "joinRequest": "joinRequests"}
 
 
 def read_documents(telegram_id: int) -> dict[str, str]:
     """One document per root field of Query, selecting everything two levels deep."""
     arguments = {"user": f"(telegramId: {telegram_id})", "spinAccount": f"(telegramId: {telegram_id})",
                  "withdrawalEligibility": f"(telegramId: {telegram_id})",
+                 "cashbackEligibility": f"(telegramId: {telegram_id})",
                  "adminMessages": '(kind: "deposit", requestId: "1")'}
     for name, list_name in BY_ID.items():
         rows = json.loads(execute(schema, "{ %s(first: 1) { id } }" % list_name))["data"][list_name]

@@ -40,6 +40,9 @@ CUSTOM_SCALARS = {
     "DateTime": st.one_of(st.datetimes().map(lambda moment: moment.isoformat()), TEXT,
                           st.sampled_from(["0001-01-01T00:00:00", "9999-12-31T23:59:59+14:00"])
                           ).map(lambda text: graphql.StringValueNode(value=text)),
+    "Date": st.one_of(st.dates().map(lambda day: day.isoformat()), TEXT,
+                      st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01"])
+                      ).map(lambda text: graphql.StringValueNode(value=text)),
 }
 
 

@@ -416,6 +416,7 @@ def test_25_spins_with_the_buttons_one_summary_and_approve_all(w):
     mark = player.press_button("🎯 Odds", menu)
     odds = player.wait_for_text("real odds", after=mark)
     assert "Try Again!: 82.489%" in odds.text and "500 Chips: 0.001%" in odds.text
+    assert "Prize table version 1" in odds.text
 
     mark = player.press_button("25", menu)
     result = player.wait_for_text("🎰 25 spins:", after=mark)

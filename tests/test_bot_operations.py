@@ -206,6 +206,26 @@ def test_spin_buttons_show_only_what_is_affordable():
     assert labels(0) == ["🎯 Odds", "🔐 Verify", "✖️ Close"]
 
 
+def test_the_wheel_button_opens_the_mini_app_only_when_its_url_is_set():
+    url = "https://club.example.com/miniapp/"
+    for translator, wheel in ((EN, "🎡 Wheel"), (Translator("dv", ZoneInfo("Indian/Maldives")), "🎡 ފުރޮޅު")):
+        rows = keyboards.spin_choices(translator, 30, "0123abcd", url).inline_keyboard
+        assert [(button.text, button.web_app.url) for button in rows[0]] == [(wheel, url)]
+        assert all(button.web_app is None for row in rows[1:] for button in row)
+    without = keyboards.spin_choices(EN, 30, "0123abcd").inline_keyboard
+    assert all(button.web_app is None for row in without for button in row)
+    # With no spins left the wheel still opens: it shows the odds and the fairness details.
+    assert [b.text for row in keyboards.spin_choices(EN, 0, "0123abcd", url).inline_keyboard for b in row] == [
+        "🎡 Wheel", "🎯 Odds", "🔐 Verify", "✖️ Close"]
+
+
+def test_the_mini_app_url_must_be_https():
+    assert Config.from_env({"MINIAPP_URL": "https://club.example.com/miniapp/"}).miniapp_url.startswith("https")
+    assert Config.from_env({}).miniapp_url == ""
+    with pytest.raises(ConfigError, match="MINIAPP_URL"):
+        Config.from_env({"MINIAPP_URL": "http://club.example.com/miniapp/"})
+
+
 def test_player_texts_escape_what_people_typed():
     notice = texts.player_notice(EN, "deposit.rejected", {"deposit_id": 3, "amount": "10", "currency": "MVR",
                                                       "reason": "<b>fake</b> & wrong"})

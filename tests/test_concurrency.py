@@ -1,5 +1,6 @@
 """Races on a real PostgreSQL server with real threads, each on its own connection."""
 import threading
+from decimal import Decimal
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -364,4 +365,31 @@ def test_concurrent_spins_and_rotations_use_each_nonce_once_with_no_gap(setup_pl
         assert fair_draw(winnable_prizes(), seed.server_seed, spin.client_seed, spin.nonce).label == spin.prize
     for seed_hash_, nonces in by_seed.items():
         assert sorted(nonces) == list(range(len(nonces))) == list(range(revealed[seed_hash_].spins_drawn))
+    assert ledger_discrepancies() == []
+
+
+def test_approvals_racing_tier_changes_each_use_exactly_one_version(setup_player):
+    """Every approval earns the spins of the table it recorded; concurrent changes number themselves
+    one after the other."""
+    from ledger.models import SpinTierTable
+    from ledger.rules import spins_for_amount
+    admin = setup_player
+    tids = [PLAYER_ID + 1 + i for i in range(24)]
+    for tid in tids:
+        services.user_upsert(telegram_id=tid, username=f"r{tid}")
+    deposits = [deposit_for(tid, amount="1000") for tid in tids]
+
+    def call(index: int) -> None:
+        if index % 4 == 3:
+            services.spin_tiers_set(tiers=[("100", index + 1), ("900", index + 2)], actor=admin)
+        else:
+            services.deposit_approve(deposit_id=deposits[index - index // 4].pk, actor=admin)
+
+    outcomes = race(32, call)
+    assert outcomes == Counter({"ok": 32})
+    assert sorted(SpinTierTable.objects.values_list("version", flat=True)) == list(range(1, 10))
+    tables = {t.version: [(d, s) for d, s in t.tiers] for t in SpinTierTable.objects.all()}
+    for deposit in Deposit.objects.filter(pk__in=[d.pk for d in deposits]):
+        tiers = tuple((Decimal(t), s) for t, s in tables[deposit.spin_tier_version])
+        assert deposit.spins_granted == spins_for_amount(deposit.amount_base, tiers)
     assert ledger_discrepancies() == []

@@ -200,3 +200,30 @@ def test_the_desk_shows_a_spin_accounts_seed_hash_never_its_secret_seed(staff_cl
     services.fairness_server_seed_rotate(telegram_id=player.telegram_id)
     revealed = RevealedSeed.objects.get()
     assert account.server_seed in staff_client.get(f"/admin/ledger/revealedseed/{revealed.pk}/change/").content.decode()
+
+
+def test_a_new_prize_table_is_previewed_beside_the_one_in_force_then_saved(staff_client, player):
+    from ledger import selectors
+    from ledger.models import ConfigChange, PrizeTable
+    page = staff_client.get("/admin/ledger/prizetable/add/").content.decode()
+    assert "Try Again!, 0, 82489" in page and "500 Chips, 500, 1" in page
+    rows = "Try Again!, 0, 50\n5 Chips, 5, 30\n50 Chips, 50, 20\n"
+    preview = staff_client.post("/admin/ledger/prizetable/add/", {"rows": rows, "preview": "1"}).content.decode()
+    assert "<td>5 Chips</td><td>-</td><td>30.000%</td>" in preview
+    assert "<td>Try Again!</td><td>82.489%</td><td>50.000%</td>" in preview
+    assert "<td>500 Chips</td><td>0.001%</td><td>-</td>" in preview
+    assert not PrizeTable.objects.filter(version=2).exists()  # a preview saves nothing
+    saved = staff_client.post("/admin/ledger/prizetable/add/", {"rows": rows, "save": "1"}, follow=True)
+    assert "Prize table version 2 is in force from now." in saved.content.decode()
+    assert selectors.prize_table_in_force().version == 2
+    assert ConfigChange.objects.get(what="prize table").changed_by.startswith("staff ")
+
+
+def test_a_tier_table_the_rules_refuse_is_shown_with_the_reason_and_not_saved(staff_client, player):
+    from ledger.models import SpinTierTable
+    for rows in ("500, 2\n400, 3", "100, two", "100"):
+        page = staff_client.post("/admin/ledger/spintiertable/add/", {"rows": rows, "save": "1"}).content.decode()
+        assert "errorlist" in page, rows
+    assert not SpinTierTable.objects.filter(version__gt=1).exists()
+    preview = staff_client.post("/admin/ledger/spintiertable/add/", {"rows": "100, 2\n500, 10", "preview": "1"})
+    assert "<td>200</td><td>1</td><td>2</td>" in preview.content.decode()  # 200 MVR: 1 spin now, 2 after

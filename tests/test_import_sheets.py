@@ -8,12 +8,13 @@ from django.core.management import CommandError, call_command
 from ledger import services
 from ledger.audit import ledger_discrepancies
 from ledger.models import (
-    Credit, Deposit, Event, JournalEntry, JournalKind, Player, SeatRequest, Spin, SpinAccount, Withdrawal,
+    Bonus, CashbackClaim, Credit, Deposit, Event, JoinRequest, JournalEntry, JournalKind, Player, Promotion,
+    PromotionKind, SeatRequest, Spin, SpinAccount, Withdrawal,
 )
 from sync import selectors
 from sync.layout import (
-    DEPOSITS, LAYOUTS, SEAT_REQUESTS, SHEET_ORDER, SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS,
-    sheet_row_key,
+    CASHBACK_HISTORY, CASHBACK_PROMOTIONS, DEPOSITS, JOIN_REQUESTS, LAYOUTS, PROMOTION_ELIGIBILITY, PROMOTIONS,
+    SEAT_REQUESTS, SHEET_ORDER, SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS, sheet_row_key,
 )
 from sync.mirror import sync_cycle
 from sync.models import ImportedRow
@@ -106,6 +107,45 @@ def legacy_book(fake):
         [BOB, "bob", "23456", "100", "SEAT20251121200000", "2025-11-21 20:01:00", "0", "Open"],
         [ALI, "ali", "12345", "50", "", "2025-11-22 20:00:00", "0", "Open"],
     ])
+    fake.add_sheet(SID, PROMOTIONS, rows=[
+        header[PROMOTIONS],
+        ["PROMO001", "10%", "2025-11-01", "2025-11-30", "Inactive", "@boss", "2025-11-01 09:00:00"],
+        ["PROMO002", "15", "2025-11-15", "2025-12-15", "Active", "@boss", "2025-11-15 09:00:00"],
+        ["PROMO003", "20", "2025-12-01", "2025-12-31", "Active", "@boss", "2025-12-01 09:00:00"],
+        ["PROMO004", "lots", "2026-01-01", "2026-01-31", "Active", "@boss", ""],
+        ["P99", "5", "2026-02-01", "2026-02-28", "Active", "@boss", ""],
+    ])
+    fake.add_sheet(SID, CASHBACK_PROMOTIONS, rows=[
+        header[CASHBACK_PROMOTIONS],
+        ["CB001", "5", "2025-11-01", "2025-11-30", "Active", "@boss", "2025-11-01 09:00:00"],
+        ["CB002", "5", "2025/12/01", "someday", "Active", "@boss", ""],
+    ])
+    fake.add_sheet(SID, PROMOTION_ELIGIBILITY, rows=[
+        header[PROMOTION_ELIGIBILITY],
+        [ALI, "12345", "PROMO001", "DEP20251101100500", "2500", "250", "2025-11-01 10:31:00", ""],
+        [BOB, "23456", "PROMO002", "DEP20251102110500", "1000", "150", "2025-11-02 12:01:00", "loaded"],
+        [ALI, "12345", "PROMO002", "DEP20251102110500", "300", "45", "", ""],
+        [CY, "34567", "PROMO009", "DEP20251105120000", "800", "80", "", ""],
+    ])
+    fake.add_sheet(SID, CASHBACK_HISTORY, rows=[
+        header[CASHBACK_HISTORY],
+        ["CBR20251120100000", ALI, "ali", "12345", "2500", "5%", "125", "CB001", "Approved", "2025-11-20 10:00:00",
+         "@boss", "2025-11-20 11:00:00"],
+        ["CBR20251121100000", BOB, "bob", "23456", "-300", "5", "-15", "CB001", "Pending", "2025-11-21 10:00:00",
+         "", ""],
+        ["CBR20251122100000", ALI, "ali", "12345", "900", "5", "45", "CB001", "Approved", "2025-11-22 10:00:00",
+         "@boss", "2025-11-22 11:00:00"],
+        ["CBR20251123100000", BOB, "bob", "23456", "1000", "5", "50", "CB001", "Rejected", "2025-11-23 10:00:00",
+         "@boss", "2025-11-23 11:00:00"],
+    ])
+    fake.add_sheet(SID, JOIN_REQUESTS, rows=[
+        header[JOIN_REQUESTS],
+        ["JR20251101090000", DEE, "dee", "Dee", "", "45678", "Approved", "2025-11-01 09:00:00",
+         "2025-11-01 09:30:00", "@boss"],
+        ["JR20251102090000", CY, "cy", "Cy", "", "34567", "Pending", "2025-11-02 09:00:00", "", ""],
+        ["JR20251103090000", CY, "cy", "Cy", "", "34567", "Pending", "2025-11-03 09:00:00", "", ""],
+        ["", BOB, "bob", "Bob", "", "23456", "Pending", "2025-11-04 09:00:00", "", ""],
+    ])
 
 
 @pytest.fixture
@@ -123,7 +163,8 @@ def run_import(*args) -> None:
 def ledger_snapshot():
     return {model.__name__: sorted(model.objects.values_list("id", "version") if hasattr(model, "version")
                                    else model.objects.values_list("id", flat=True))
-            for model in (Player, SpinAccount, Deposit, Withdrawal, Spin, JournalEntry, ImportedRow)}
+            for model in (Player, SpinAccount, Deposit, Withdrawal, Spin, JournalEntry, ImportedRow, Promotion,
+                          Bonus, CashbackClaim, JoinRequest)}
 
 
 def writes(fake) -> int:
@@ -149,6 +190,16 @@ EXPECTED_REFUSALS = {
     (USER_CREDITS, 5): "seat request SEAT20251117200000 is rejected, not approved",
     (USER_CREDITS, 6): "player 5000000002 already has an open credit (SEAT20251116200000)",
     (USER_CREDITS, 7): "no Seat Request ID",
+    (PROMOTIONS, 4): "shares days with promotion PROMO002",
+    (PROMOTIONS, 5): "percentage: The percentage 'lots' is not a number",
+    (PROMOTIONS, 6): "P99 looks like a backend id but there is no such row",
+    (CASHBACK_PROMOTIONS, 3): "End Date 'someday' is not a YYYY-MM-DD date",
+    (PROMOTION_ELIGIBILITY, 4): "deposit DEP20251102110500 is pending, not approved: no bonus",
+    (PROMOTION_ELIGIBILITY, 5): "Promotion ID 'PROMO009' is no deposit bonus promotion of the sheets",
+    (CASHBACK_HISTORY, 3): "Loss Amount '-300' is not a number",
+    (CASHBACK_HISTORY, 4): "player 5000000001 was already paid recovery in this promotion",
+    (JOIN_REQUESTS, 4): "already has a pending join request (JR20251102090000)",
+    (JOIN_REQUESTS, 5): "no Request ID",
 }
 
 
@@ -169,6 +220,11 @@ def test_import_of_a_legacy_sheet_with_odd_rows(legacy, capsys):
     assert "Deposits: 4 imported, 0 already present, 6 refused, 1 blank rows skipped" in out
     assert "Withdrawals: 2 imported, 0 already present, 1 refused" in out
     assert "Spin History: 5 imported, 0 already present, 2 refused, 1 blank rows skipped" in out
+    assert "Promotions: 2 imported, 0 already present, 3 refused" in out
+    assert "Cashback Promotions: 1 imported, 0 already present, 1 refused" in out
+    assert "Promotion Eligibility: 2 imported, 0 already present, 2 refused" in out
+    assert "Cashback History: 2 imported, 0 already present, 2 refused" in out
+    assert "Join Requests: 2 imported, 0 already present, 2 refused" in out
     assert_refusals(out)
     assert ledger_discrepancies() == []
     call_command("check_ledger")
@@ -201,6 +257,27 @@ def test_import_of_a_legacy_sheet_with_odd_rows(legacy, capsys):
     assert not JournalEntry.objects.filter(kind=JournalKind.SPINS_GRANTED).exists()
     assert set(JournalEntry.objects.filter(kind=JournalKind.SPINS_OPENING).values_list("spins", flat=True)) == {4, 7}
     assert Event.objects.count() == 0  # the bot must not announce history
+
+    promotions = {p.legacy_ref: p for p in Promotion.objects.all()}
+    assert set(promotions) == {"PROMO001", "PROMO002", "CB001"}
+    assert promotions["PROMO001"].ended_by == "legacy sheet" and promotions["PROMO002"].ended_at is None
+    assert (promotions["PROMO002"].percentage, promotions["PROMO002"].starts_on.isoformat()) == (
+        Decimal("15.00"), "2025-11-15")
+    assert promotions["CB001"].kind == PromotionKind.CASHBACK
+    bonuses = {b.player.telegram_id: b for b in Bonus.objects.select_related("player", "deposit", "promotion")}
+    assert (bonuses[ALI].amount, bonuses[ALI].promotion.legacy_ref) == (Decimal("250"), "PROMO001")
+    assert bonuses[BOB].deposit.legacy_ref == "DEP20251102110500"
+    assert bonuses[BOB].created_at == datetime(2025, 11, 2, 7, 1, tzinfo=UTC)
+    claims = {c.legacy_ref: c for c in CashbackClaim.objects.all()}
+    assert (claims["CBR20251120100000"].status, claims["CBR20251120100000"].deposits_base,
+            claims["CBR20251120100000"].amount) == ("APPROVED", Decimal("2500"), Decimal("125"))
+    assert claims["CBR20251123100000"].status == "REJECTED"
+    assert JournalEntry.objects.get(kind=JournalKind.CASHBACK_APPROVED).amount_base == Decimal("125")
+    assert sorted(JournalEntry.objects.filter(kind=JournalKind.BONUS_GRANTED).values_list(
+        "amount_base", flat=True)) == [Decimal("150"), Decimal("250")]
+    joins = {j.legacy_ref: j for j in JoinRequest.objects.select_related("player")}
+    assert (joins["JR20251101090000"].status, joins["JR20251101090000"].player.telegram_id) == ("APPROVED", DEE)
+    assert joins["JR20251102090000"].status == "PENDING"
 
     # Spin History gets its Spin ID column, on the imported rows only.
     rows = legacy.values(SID, SPIN_HISTORY)
@@ -250,7 +327,8 @@ def test_mirror_after_import_updates_legacy_rows_in_place(legacy, admin):
 
     # Rows for Users / Spin Users rewritten in place, one appended for Dee (no Users row before).
     assert len(data_rows(legacy, USERS)) == counts[USERS] + 1
-    for title in (DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY):
+    for title in (DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY, PROMOTIONS, CASHBACK_PROMOTIONS,
+                  PROMOTION_ELIGIBILITY, CASHBACK_HISTORY, JOIN_REQUESTS):
         assert len(data_rows(legacy, title)) == counts[title], title
     users = {row[0]: row for row in data_rows(legacy, USERS) if row}
     assert users[str(CY)][6] == "Blocked"  # the backend has no user status: the admins' word stays
@@ -302,7 +380,7 @@ def test_every_object_is_mirrored_once_after_import_and_full_rewrite(legacy):
         first, last = sheet_layout.key_columns[0], sheet_layout.key_columns[-1]
         keys = [sheet_row_key(sheet_layout, row[first:last + 1]) for row in data_rows(legacy, title)]
         source = selectors.SOURCES[title]
-        for row in source.model.objects.values(*source.fields):
+        for row in source.queryset().values(*source.fields):
             key = source.key(row)
             # Only rows an admin had pasted twice share their key; nothing was appended twice.
             pasted_twice = (title, key) in ((DEPOSITS, f"DEP20251102110500|{BOB}"), (USERS, str(ALI)))

@@ -6,7 +6,7 @@ number of sequences comes from the Hypothesis profile (CI runs 1,000).
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import pytest
 from django.db import transaction
@@ -18,10 +18,12 @@ from ledger import selectors, services
 from ledger.actors import Actor
 from ledger.audit import ledger_discrepancies
 from ledger.errors import LedgerError
+from ledger.clubtime import club_today
 from ledger.models import (
-    CounterState, Credit, CreditStatus, Deposit, RevealedSeed, SeatRequest, Spin, SpinAccount,
+    Bonus, CashbackClaim, CounterState, Credit, CreditStatus, Deposit, PromotionKind, RevealedSeed, SeatRequest, Spin,
+    SpinAccount,
 )
-from ledger.rules import fair_draw, seed_hash, spins_for_amount, winnable_prizes
+from ledger.rules import SPIN_TIERS, fair_draw, seed_hash, spins_for_amount, winnable_prizes
 from tests.conftest import seed_payment_methods
 
 PLAYERS = (5_000_000_001, 5_000_000_002, 3)
@@ -29,6 +31,24 @@ WITH_PPPOKER_ID = PLAYERS[:2]  # the third cannot ask for a seat
 RATES = {"BML": Decimal("1"), "USDT": Decimal("15.40")}
 ADMIN = Actor(label="model admin", telegram_id=1)
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("3000"), places=2)
+CASHBACK_MIN = Decimal("500")
+
+
+def percent(amount: Decimal, percentage: Decimal) -> Decimal:
+    """The promotions' rounding: to the cent, down."""
+    return (amount * percentage / 100).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+@dataclass
+class ModelPromotion:
+    kind: str
+    percentage: Decimal
+    starts_on: object
+    ends_on: object
+    ended: bool = False
+
+    def active(self) -> bool:
+        return not self.ended and self.starts_on <= club_today() <= self.ends_on
 
 
 @dataclass
@@ -52,6 +72,12 @@ class ModelPlayer:
     nonce: int = 0  # of the next spin under the current server seed
     client_seed: str | None = None  # None: the random one the account started with
     revealed: int = 0  # server seeds rotated out
+    bonuses: dict = field(default_factory=dict)  # promotion id -> amount
+    since_reset: Decimal = Decimal("0")  # D: approved deposits since the last approved withdrawal or claim
+    since_claim: Decimal = Decimal("0")  # approved deposits since the pending claim was made
+    pending_claim: list | None = None  # [id, amount, promotion id, stale]
+    claimed_in: set = field(default_factory=set)  # promotions with an approved claim
+    recovery: Decimal = Decimal("0")
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -66,6 +92,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self.credits = {}  # credit id -> (amount, reminders sent)
         self.seats = []  # ids, in the order they were made
         self.counter_open = True  # while closed, every new request of a player is COUNTER_CLOSED
+        self.tiers = SPIN_TIERS  # the tier table in force: an approval earns the spins of this one
+        self.tier_version = 1
+        self.promotions = {}  # id -> ModelPromotion
         for tid in PLAYERS:
             services.user_upsert(telegram_id=tid, username=f"p{tid}",
                                  pppoker_id="12345" if tid in WITH_PPPOKER_ID else None)
@@ -106,8 +135,16 @@ class LedgerMachine(RuleBasedStateMachine):
         if credit_id is not None and credit_id == player.open_credit:  # not cleared meanwhile
             self.close_credit(player)
         base = ((correct or amount) * self.rates[method]).quantize(Decimal("0.01"))  # the rate at approval
-        player.spins += spins_for_amount(base)
+        player.spins += spins_for_amount(base, self.tiers)
+        assert Deposit.objects.get(pk=deposit_id).spin_tier_version == self.tier_version
         player.deposited += base
+        player.since_reset += base
+        player.since_claim += base
+        running = self.active_promotion(PromotionKind.DEPOSIT_BONUS)
+        if running is not None and running not in player.bonuses:
+            bonus = percent(base, self.promotions[running].percentage)
+            if bonus > 0:
+                player.bonuses[running] = bonus
         player.account_name = player.account_name or name
         player.pending_deposit = None
         player.decided.append(("deposit", deposit_id))
@@ -151,6 +188,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if approve:
             services.withdrawal_approve(withdrawal_id=withdrawal_id, actor=ADMIN)
             player.withdrawn += base
+            player.since_reset = player.since_claim = Decimal("0")
+            if player.pending_claim:  # made on the deposits before this payout: no longer payable
+                player.pending_claim[3] = True
         else:
             services.withdrawal_reject(withdrawal_id=withdrawal_id, actor=ADMIN, reason="x")
         player.pending_withdrawal = None
@@ -241,6 +281,70 @@ class LedgerMachine(RuleBasedStateMachine):
         services.payment_method_update(code="USDT", rate_to_base=rate, actor=ADMIN)
         self.rates["USDT"] = rate
 
+    # --- promotions, bonuses and recovery claims ---
+
+    def active_promotion(self, kind: str) -> int | None:
+        running = [pk for pk, promotion in self.promotions.items() if promotion.kind == kind and promotion.active()]
+        assert len(running) <= 1
+        return running[0] if running else None
+
+    @rule(kind=st.sampled_from(PromotionKind.values), percentage=st.sampled_from(["5", "10", "12.5", "100"]),
+          first=st.integers(min_value=-2, max_value=2), length=st.integers(min_value=0, max_value=3))
+    def create_promotion(self, kind, percentage, first, length):
+        starts_on = club_today() + timedelta(days=first)
+        ends_on = starts_on + timedelta(days=length)
+        kwargs = dict(kind=kind, percentage=percentage, starts_on=starts_on, ends_on=ends_on, actor=ADMIN)
+        overlaps = any(p.kind == kind and not p.ended and p.starts_on <= ends_on and starts_on <= p.ends_on
+                       for p in self.promotions.values())
+        if ends_on < club_today() or overlaps:
+            return self.refused("INVALID", services.promotion_create, **kwargs)
+        promotion = services.promotion_create(**kwargs)
+        self.promotions[promotion.pk] = ModelPromotion(kind, Decimal(percentage), starts_on, ends_on)
+
+    @precondition(lambda self: self.promotions)
+    @rule(pick=st.integers(min_value=0, max_value=10_000))
+    def end_promotion(self, pick):
+        pk = sorted(self.promotions)[pick % len(self.promotions)]
+        promotion = self.promotions[pk]
+        if promotion.ended or promotion.ends_on < club_today():
+            return self.refused("ALREADY_DECIDED", services.promotion_end, promotion_id=pk, actor=ADMIN)
+        services.promotion_end(promotion_id=pk, actor=ADMIN)
+        promotion.ended = True
+
+    @rule(tid=st.sampled_from(PLAYERS))
+    def claim_recovery(self, tid):
+        player = self.players[tid]
+        kwargs = dict(telegram_id=tid, pppoker_id="12345")
+        running = self.active_promotion(PromotionKind.CASHBACK)
+        amount = percent(player.since_reset, self.promotions[running].percentage) if running else Decimal("0")
+        if not self.counter_open:
+            return self.refused("COUNTER_CLOSED", services.cashback_claim_create, **kwargs)
+        if (running is None or player.pending_claim or running in player.claimed_in or player.open_credit
+                or player.since_reset < CASHBACK_MIN or amount <= 0):
+            return self.refused("NOT_ELIGIBLE", services.cashback_claim_create, **kwargs)
+        claim = services.cashback_claim_create(**kwargs)
+        assert (claim.deposits_base, claim.amount, claim.promotion_id) == (player.since_reset, amount, running)
+        player.pending_claim = [claim.pk, amount, running, False]
+        player.since_claim = Decimal("0")
+
+    @precondition(lambda self: any(p.pending_claim for p in self.players.values()))
+    @rule(data=st.data(), approve=st.booleans())
+    def decide_claim(self, data, approve):
+        tid = data.draw(st.sampled_from([t for t, p in self.players.items() if p.pending_claim]))
+        player = self.players[tid]
+        claim_id, amount, promotion, stale = player.pending_claim
+        if approve and (stale or player.open_credit):
+            return self.refused("NOT_ELIGIBLE", services.cashback_claim_approve, claim_id=claim_id, actor=ADMIN)
+        if approve:
+            services.cashback_claim_approve(claim_id=claim_id, actor=ADMIN)
+            player.recovery += amount
+            player.claimed_in.add(promotion)
+            player.since_reset = player.since_claim  # what was deposited while the claim waited counts next
+        else:
+            services.cashback_claim_reject(claim_id=claim_id, actor=ADMIN, reason="no")
+        player.pending_claim = None
+        player.decided.append(("claim", claim_id))
+
     @rule(tid=st.sampled_from(PLAYERS), spins=st.integers(min_value=1, max_value=30))
     def grant(self, tid, spins):
         services.spins_grant(telegram_id=tid, spins=spins, reason="model", actor=ADMIN)
@@ -269,6 +373,26 @@ class LedgerMachine(RuleBasedStateMachine):
         player.chips_won += batch.chips_won
         player.pending_rewards.update({s.pk: s.chips for s in batch.spins if s.chips})
         assert batch.spins_left == player.spins
+
+    @rule(first=st.integers(min_value=1, max_value=3000), steps=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=2000), st.integers(min_value=1, max_value=40)),
+        min_size=0, max_size=5))
+    def change_tiers(self, first, steps):
+        """A new tier table: later approvals earn from it, earlier ones keep theirs."""
+        tiers, threshold, spins = [(Decimal(first), 1)], Decimal(first), 1
+        for gap, more in steps:
+            threshold, spins = threshold + gap, spins + more
+            tiers.append((threshold, spins))
+        table = services.spin_tiers_set(tiers=tiers, actor=ADMIN)
+        self.tiers, self.tier_version = tuple(tiers), table.version
+
+    @rule(weights=st.lists(st.integers(min_value=1, max_value=1000), min_size=1, max_size=4))
+    def change_prizes(self, weights):
+        """A new prize table (a losing prize first, then wins): later spins are drawn on it."""
+        rows = [("Try Again!", 0, weights[0])] + [(f"{n * 10} Chips", n * 10, w) for n, w in enumerate(weights[1:], 1)]
+        version = services.prize_table_set(prizes=rows, actor=ADMIN).version
+        assert [(p.label, p.weight) for p in selectors.prize_table()] == [(r[0], r[2]) for r in rows]
+        assert selectors.prize_table_in_force().version == version
 
     @rule(tid=st.sampled_from(PLAYERS), seed=st.text(st.characters(min_codepoint=33, max_codepoint=126),
                                                      min_size=1, max_size=64) | st.just("bad seed"))
@@ -322,6 +446,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 "withdrawal": lambda: services.withdrawal_reject(withdrawal_id=pk, actor=ADMIN, reason="x"),
                 "spin": lambda: services.spin_reward_approve(spin_id=pk, actor=ADMIN),
                 "seat": lambda: services.seat_request_approve(seat_request_id=pk, actor=ADMIN),
+                "claim": lambda: services.cashback_claim_approve(claim_id=pk, actor=ADMIN),
                 "credit": lambda: services.credit_clear(credit_id=pk, actor=ADMIN, reason="x")}[kind]
         with pytest.raises(LedgerError) as error:
             call()
@@ -344,9 +469,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def every_spin_on_a_revealed_seed_recomputes(self):
         revealed = {seed.server_seed_hash: seed for seed in RevealedSeed.objects.all()}
         assert RevealedSeed.objects.count() == sum(p.revealed for p in self.players.values())
-        prizes = winnable_prizes()
         for spin in Spin.objects.filter(server_seed_hash__in=revealed):
             seed = revealed[spin.server_seed_hash]
+            prizes = winnable_prizes(selectors.prize_table_of_version(spin.prize_table_version).prizes)
             assert fair_draw(prizes, seed.server_seed, spin.client_seed, spin.nonce).label == spin.prize
         accounts = SpinAccount.objects.select_related("player")
         assert {a.player.telegram_id: a.nonce for a in accounts} == {t: p.nonce for t, p in self.players.items()}
@@ -363,6 +488,20 @@ class LedgerMachine(RuleBasedStateMachine):
         totals = selectors.stats()
         assert (totals.open_credits, totals.open_credits_base) == (len(owed), sum(owed, Decimal("0.00")))
         assert all(p.owed == (self.credits[p.open_credit][0] if p.open_credit else 0) for p in self.players.values())
+
+
+    @invariant()
+    def promotions_bonuses_and_claims_agree(self):
+        assert {(b.player.telegram_id, b.promotion_id): b.amount for b in Bonus.objects.select_related("player")} == {
+            (tid, pk): amount for tid, p in self.players.items() for pk, amount in p.bonuses.items()}
+        assert set(CashbackClaim.objects.filter(status="PENDING").values_list("id", flat=True)) == {
+            p.pending_claim[0] for p in self.players.values() if p.pending_claim}
+        for tid, player in self.players.items():
+            assert selectors.cashback_eligibility_of(telegram_id=tid).deposits_since_reset == player.since_reset
+        totals = selectors.stats()
+        assert (totals.bonuses_base, totals.cashback_base) == (
+            sum((a for p in self.players.values() for a in p.bonuses.values()), Decimal("0.00")),
+            sum((p.recovery for p in self.players.values()), Decimal("0.00")))
 
 
 # Each step checks the whole ledger (check_ledger's audit, the open credits, stats) against the

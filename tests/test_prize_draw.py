@@ -12,7 +12,7 @@ DRAWS = 1_000_000
 
 
 @pytest.mark.slow
-def test_each_prize_frequency_matches_its_published_odds():
+def test_each_prize_frequency_matches_its_published_odds(db):
     counts = Counter(draw_prize().label for _ in range(DRAWS))
     table = prize_table()
     assert set(counts) <= {row.label for row in table}

@@ -1,12 +1,14 @@
 """The Sheets mirror cycle, driven through real gspread against the HTTP fake of the Sheets API."""
 import random
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db.models import F
 
 from ledger import services
-from ledger.models import Deposit, Player, Spin
+from ledger.clubtime import club_today
+from ledger.models import Deposit, Player, PromotionKind, Spin
 from sync import layout, selectors
 from sync.client import SheetsUnavailable
 from sync.layout import (
@@ -110,9 +112,16 @@ def assert_within_budget(fake):
 
 @pytest.fixture
 def busy_club(player, admin):
-    """One player with an approved deposit, spins, a pending withdrawal, a pending deposit and a seat on credit."""
+    """One player with an approved deposit and its bonus, spins, a recovery claim, a join request, a pending
+    withdrawal, a pending deposit and a seat on credit; a promotion of each kind."""
+    today = club_today()
+    for kind in PromotionKind.values:
+        services.promotion_create(kind=kind, percentage="12.5", starts_on=today, ends_on=today + timedelta(days=7),
+                                  actor=admin)
     approved_deposit(PLAYER_ID, admin, amount="2500")
     services.spins_process(telegram_id=PLAYER_ID, count=5)
+    services.cashback_claim_create(telegram_id=PLAYER_ID, pppoker_id="12345")
+    services.join_request_create(telegram_id=PLAYER_ID, pppoker_id="12345")
     services.withdrawal_create(telegram_id=PLAYER_ID, amount="300", method="BML", account_number="7730001",
                                pppoker_id="12345")
     deposit_for(PLAYER_ID, amount="1000.50", method="USD")

@@ -17,15 +17,18 @@ from botclient.handlers.common import BotContext, answer, drop_buttons, ensure_u
 from botclient.i18n import Translator
 
 
-def spin_menu(t: Translator, available: int):
-    return keyboards.spin_choices(t, available, secrets.token_hex(4)) if available else None
+def spin_menu(t: Translator, available: int, context: BotContext):
+    """Nothing to press without spins, but the wheel where there is one: it shows the odds and the
+    fairness details too."""
+    url = context.config.miniapp_url
+    return keyboards.spin_choices(t, available, secrets.token_hex(4), url) if available or url else None
 
 
 async def show(update: Update, context: BotContext):
     user = await ensure_user(update, context)
     t = await tr(update, context)
     available = user.spin_account.available_spins if user.spin_account else 0
-    await reply(update, texts.spins_menu(t, available), spin_menu(t, available))
+    await reply(update, texts.spins_menu(t, available), spin_menu(t, available, context))
 
 
 async def spin(update: Update, context: BotContext):
@@ -46,18 +49,19 @@ async def spin(update: Update, context: BotContext):
         available = account.available_spins if account else 0
         told = texts.refusal(t, refusal, hours=context.config.counter_hours)
         await reply(update, f"{told}\n{texts.spins_menu(t, available)}",
-                    spin_menu(t, available))
+                    spin_menu(t, available, context))
         return
     await answer(query)
     await drop_buttons(query)
     spun = len(batch.spins)
     await reply(update, texts.spin_result(t, spun, batch.wins, batch.chips_won, batch.spins_left),
-                spin_menu(t, batch.spins_left))
+                spin_menu(t, batch.spins_left, context))
 
 
 async def odds(update: Update, context: BotContext):
     await answer(update.callback_query)
-    await reply(update, texts.odds(await tr(update, context), await context.api.prize_table()))
+    version, prizes = await context.api.prize_table()
+    await reply(update, texts.odds(await tr(update, context), prizes, version))
 
 
 async def fairness(update: Update, context: BotContext):

@@ -12,19 +12,22 @@ from ledger.models.broadcasts import Broadcast, BroadcastDelivery, BroadcastStat
 from ledger.models.config import ConfigChange
 from ledger.models.counter import COUNTER_ID, Counter, CounterState
 from ledger.models.credits import Credit, CreditStatus, SeatRequest
-from ledger.models.journal import CREDIT_KINDS, JournalEntry, JournalKind
+from ledger.models.journal import CREDIT_KINDS, PAID_OUT, JournalEntry, JournalKind
 from ledger.models.outbox import Event, IdempotencyRecord
 from ledger.models.payments import PaymentMethod
 from ledger.models.players import Admin, Language, Player
+from ledger.models.promotions import Bonus, CashbackClaim, JoinRequest, Promotion, PromotionKind
 from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
 from ledger.models.rollups import DailyReport, DailyTotal
+from ledger.models.rule_tables import PrizeTable, SpinTierTable
 from ledger.models.spins import RevealedSeed, Spin, SpinAccount
 from ledger.models.support import OPEN_STATES, SupportMessage, SupportSession, SupportState
 
 __all__ = [
-    "COUNTER_ID", "CREDIT_KINDS", "MAX_BIGINT", "OPEN_STATES", "Admin", "Broadcast", "BroadcastDelivery",
-    "BroadcastState", "ConfigChange", "Counter", "CounterState", "Credit", "CreditStatus", "DailyReport",
-    "DailyTotal", "DeliveryStatus", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind",
-    "Language", "MoneyRequest", "PaymentMethod", "Player", "RequestStatus", "RevealedSeed", "RewardStatus",
-    "SeatRequest", "Spin", "SpinAccount", "SupportMessage", "SupportSession", "SupportState", "Withdrawal",
+    "COUNTER_ID", "CREDIT_KINDS", "MAX_BIGINT", "OPEN_STATES", "PAID_OUT", "Admin", "Bonus", "Broadcast",
+    "BroadcastDelivery", "BroadcastState", "CashbackClaim", "ConfigChange", "Counter", "CounterState", "Credit",
+    "CreditStatus", "DailyReport", "DailyTotal", "DeliveryStatus", "Deposit", "Event", "IdempotencyRecord",
+    "JoinRequest", "JournalEntry", "JournalKind", "Language", "MoneyRequest", "PaymentMethod", "Player", "PrizeTable",
+    "Promotion", "PromotionKind", "RequestStatus", "RevealedSeed", "RewardStatus", "SeatRequest", "Spin", "SpinAccount",
+    "SpinTierTable", "SupportMessage", "SupportSession", "SupportState", "Withdrawal",
 ]

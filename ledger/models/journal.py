@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from ledger.models.credits import Credit
 from ledger.models.players import Player
+from ledger.models.promotions import Bonus, CashbackClaim
 from ledger.models.requests import Deposit, Withdrawal
 from ledger.models.spins import Spin
 
@@ -19,10 +20,15 @@ class JournalKind(models.TextChoices):
     CREDIT_OPENED = "credit.opened"
     CREDIT_SETTLED = "credit.settled"
     CREDIT_CLEARED = "credit.cleared"
+    BONUS_GRANTED = "bonus.granted"
+    CASHBACK_APPROVED = "cashback.approved"
 
 
 # What a player owes moves only by these; their amount_base sums to the open credits.
 CREDIT_KINDS = (JournalKind.CREDIT_OPENED, JournalKind.CREDIT_SETTLED, JournalKind.CREDIT_CLEARED)
+# What the club pays by promotion, each kind with the day total (DailyTotal, of no method) its amount_base
+# adds to.
+PAID_OUT = {JournalKind.BONUS_GRANTED: "bonuses_base", JournalKind.CASHBACK_APPROVED: "cashback_base"}
 
 
 class JournalEntry(models.Model):
@@ -30,9 +36,10 @@ class JournalEntry(models.Model):
 
     Signed deltas: `spins` adds to the available spins, `chips` to the chips
     won (SPIN_USED, REWARD_REJECTED) or approved (REWARD_APPROVED), and
-    `amount_base` to the deposited or withdrawn total, or for the credit kinds to
-    what the player owes (+ when opened, - when settled or cleared), by kind. On
-    PostgreSQL a trigger refuses UPDATE and DELETE on this table.
+    `amount_base` to the deposited or withdrawn total, for the credit kinds to
+    what the player owes (+ when opened, - when settled or cleared), and for
+    BONUS_GRANTED and CASHBACK_APPROVED to what the club paid as a bonus or as
+    recovery, by kind. On PostgreSQL a trigger refuses UPDATE and DELETE on this table.
     """
 
     kind = models.CharField(max_length=24, choices=JournalKind.choices)
@@ -44,6 +51,9 @@ class JournalEntry(models.Model):
     withdrawal = models.ForeignKey(Withdrawal, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     spin = models.ForeignKey(Spin, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     credit = models.ForeignKey(Credit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    bonus = models.ForeignKey(Bonus, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cashback_claim = models.ForeignKey(CashbackClaim, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
     actor = models.CharField(max_length=128, blank=True, default="")
     note = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

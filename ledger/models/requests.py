@@ -54,6 +54,8 @@ class Deposit(MoneyRequest):
     amount_base = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     proof = models.CharField(max_length=256)  # Telegram file id of the slip, or a USDT TXID
     spins_granted = models.PositiveIntegerField(default=0)
+    spin_tier_version = models.PositiveIntegerField(null=True, blank=True,
+                                                    help_text="The spin tier table its spins came from (at approval).")
     # The credit this deposit pays; approving it settles that credit if it is still open.
     credit = models.ForeignKey("ledger.Credit", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="settling_deposits")

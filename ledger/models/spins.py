@@ -60,6 +60,7 @@ class Spin(Decided):
     server_seed_hash = models.CharField(max_length=64, blank=True, default="")
     client_seed = models.CharField(max_length=64, blank=True, default="")
     nonce = models.PositiveIntegerField(null=True, blank=True)
+    prize_table_version = models.PositiveIntegerField(default=1, help_text="The prize table it was drawn on.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

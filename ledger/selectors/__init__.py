@@ -11,9 +11,18 @@ from ledger.selectors.players import (
     AdminEntry, admin_entry, admin_list, admin_telegram_ids, config_changes, is_admin, payment_methods_active,
     payment_methods_all, player_get, player_list, super_admin_id,
 )
+from ledger.selectors.promotions import (
+    CashbackEligibility, CashbackRule, active_on, bonus_due, bonus_list, cashback_claim_list, cashback_claims_pending,
+    cashback_eligibility, cashback_eligibility_of, join_request_list, join_requests_pending, promotion_active,
+    promotion_is_active, promotion_list,
+)
 from ledger.selectors.reports import MethodTotal, Period, Report, report, report_figures
 from ledger.selectors.requests import (
     deposit_list, deposit_value_base, deposits_pending, withdrawal_list, withdrawals_pending,
+)
+from ledger.selectors.rule_tables import (
+    Prizes, Tiers, prize_table_in_force, prize_table_of_version, prize_tables, prizes_of, spin_tiers_in_force,
+    tiers_of,
 )
 from ledger.selectors.spins import (
     Fairness, PrizeOdds, fairness, fairness_of, prize_table, spin_account_get, spin_history, spin_rewards_pending,
@@ -23,15 +32,17 @@ from ledger.selectors.support import support_session_list, support_transcript
 from ledger.selectors.withdrawals import WithdrawalEligibility, withdrawal_eligibility, withdrawal_refusal
 
 __all__ = [
-    "MAX_PAGE", "MAX_RECIPIENTS", "AdminEntry", "Fairness", "MethodTotal", "Period", "PrizeOdds", "Report", "Stats",
-    "WithdrawalEligibility", "admin_entry", "admin_list", "admin_telegram_ids", "broadcast_list",
-    "broadcast_recipients_pending", "by_id", "config_changes", "counter_closed_refusal", "counter_get", "credit_list",
-    "credit_open_refusal", "deposit_list", "deposit_value_base", "deposits_pending", "existing_ids", "fairness",
-    "fairness_of", "is_admin", "page",
-    "payment_methods_active", "payment_methods_all", "player_get", "player_list", "players_by_telegram_id",
-    "prize_table", "report", "report_figures", "seat_request_list", "seat_requests_by_legacy_ref",
-    "seat_requests_pending", "spin_account_get",
-    "spin_account_ids_by_telegram_id", "spin_history", "spin_rewards_pending", "stats", "super_admin_id",
-    "support_session_list", "support_transcript", "withdrawal_eligibility", "withdrawal_list", "withdrawal_refusal",
-    "withdrawals_pending",
+    "MAX_PAGE", "MAX_RECIPIENTS", "AdminEntry", "CashbackEligibility", "CashbackRule", "Fairness", "MethodTotal",
+    "Period", "PrizeOdds", "Prizes", "Report", "Stats", "Tiers", "WithdrawalEligibility", "active_on", "admin_entry",
+    "admin_list", "admin_telegram_ids", "bonus_due", "bonus_list", "broadcast_list", "broadcast_recipients_pending",
+    "by_id", "cashback_claim_list", "cashback_claims_pending", "cashback_eligibility", "cashback_eligibility_of",
+    "config_changes", "counter_closed_refusal", "counter_get", "credit_list", "credit_open_refusal", "deposit_list",
+    "deposit_value_base", "deposits_pending", "existing_ids", "fairness", "fairness_of", "is_admin",
+    "join_request_list", "join_requests_pending", "page", "payment_methods_active", "payment_methods_all", "player_get",
+    "player_list", "players_by_telegram_id", "prize_table", "prize_table_in_force", "prize_table_of_version",
+    "prize_tables", "prizes_of", "promotion_active", "promotion_is_active", "promotion_list", "report",
+    "report_figures", "seat_request_list", "seat_requests_by_legacy_ref", "seat_requests_pending", "spin_account_get",
+    "spin_account_ids_by_telegram_id", "spin_history", "spin_rewards_pending", "spin_tiers_in_force", "stats",
+    "super_admin_id", "support_session_list", "support_transcript", "tiers_of", "withdrawal_eligibility",
+    "withdrawal_list", "withdrawal_refusal", "withdrawals_pending",
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ledger.clubtime import Period, club_midnight, club_today, period_start
 from ledger.errors import Invalid
-from ledger.models import DailyTotal, JournalEntry, JournalKind
+from ledger.models import PAID_OUT, DailyTotal, JournalEntry, JournalKind
 from ledger.selectors.credits import open_credits_now
 from ledger.validators import CENT, clean_moment
 
@@ -108,20 +108,24 @@ class _Figures:
         self.by_method = defaultdict(lambda: defaultdict(Decimal))
         self.currency: dict[str, str] = {}
         self.chips_approved = 0
+        self.paid_out = dict.fromkeys(PAID_OUT.values(), ZERO)  # bonuses and recovery, MVR
 
     def add_days(self, first: date | None, last: date) -> None:
         rows = DailyTotal.objects.filter(day__lte=last)
         if first is not None:
             rows = rows.filter(day__gte=first)
+        of_no_method = ("chips_approved", *PAID_OUT.values())
         sums = {name: Sum(name) for name in ("deposits", "deposits_amount", "deposits_base", "withdrawals",
-                                             "withdrawals_amount", "withdrawals_base", "chips_approved")}
+                                             "withdrawals_amount", "withdrawals_base", *of_no_method)}
         for row in rows.values("method", "currency").annotate(**sums).order_by():
             if not row["method"]:
                 self.chips_approved += row["chips_approved"] or 0
+                for name in PAID_OUT.values():
+                    self.paid_out[name] += row[name] or 0
                 continue
             self.currency[row["method"]] = row["currency"]
             for name in sums:
-                if name != "chips_approved":
+                if name not in of_no_method:
                     self.by_method[row["method"]][name] += row[name] or 0
 
     def add_journal(self, start: datetime | None, end: datetime | None) -> None:
@@ -142,8 +146,11 @@ class _Figures:
                 self.by_method[method][prefix] += row["n"]
                 self.by_method[method][f"{prefix}_amount"] += row["amount"]
                 self.by_method[method][f"{prefix}_base"] += row["base"]
-        self.chips_approved += entries.aggregate(
-            chips=Sum("chips", filter=Q(kind=JournalKind.REWARD_APPROVED)))["chips"] or 0
+        totals = entries.aggregate(chips=Sum("chips", filter=Q(kind=JournalKind.REWARD_APPROVED)),
+                                   **{name: Sum("amount_base", filter=Q(kind=kind)) for kind, name in PAID_OUT.items()})
+        self.chips_approved += totals["chips"] or 0
+        for name in PAID_OUT.values():
+            self.paid_out[name] += totals[name] or 0
 
     def report(self, period: Period | None, start: datetime | None, end: datetime) -> Report:
         def totals(prefix: str) -> list[MethodTotal]:
@@ -154,6 +161,8 @@ class _Figures:
         open_credits, open_credits_base = open_credits_now()
         return Report(period=period, start=start, end=end, deposits=totals("deposits"),
                       withdrawals=totals("withdrawals"), spin_chips_approved=int(self.chips_approved),
+                      bonuses_base=Decimal(self.paid_out["bonuses_base"]).quantize(CENT),
+                      cashback_base=Decimal(self.paid_out["cashback_base"]).quantize(CENT),
                       open_credits=open_credits, open_credits_base=open_credits_base)
 
 

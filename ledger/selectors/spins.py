@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from ledger.models import RevealedSeed, RewardStatus, Spin, SpinAccount
 from ledger.rules import seed_hash, winnable_prizes
+from ledger.selectors.rule_tables import prize_table_in_force
 
 
 def spin_account_get(*, telegram_id: int) -> SpinAccount | None:
@@ -28,12 +29,14 @@ class PrizeOdds:
     label: str
     chips: int
     probability: float
+    weight: int
 
 
 def prize_table() -> list[PrizeOdds]:
-    prizes = winnable_prizes()
+    """The published odds: the table in force."""
+    prizes = winnable_prizes(prize_table_in_force().prizes)
     total = sum(prize.weight for prize in prizes)
-    return [PrizeOdds(prize.label, prize.chips, prize.weight / total) for prize in prizes]
+    return [PrizeOdds(prize.label, prize.chips, prize.weight / total, prize.weight) for prize in prizes]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from ledger.models import CREDIT_KINDS, JournalEntry, JournalKind
+from ledger.models import CREDIT_KINDS, PAID_OUT, JournalEntry, JournalKind
 from ledger.validators import clean_moment
 
 
@@ -26,6 +26,8 @@ class Stats:
     withdrawals_by_currency: dict[str, Decimal]
     open_credits: int  # at the end of the period (now when open)
     open_credits_base: Decimal
+    bonuses_base: Decimal  # deposit bonuses granted, MVR
+    cashback_base: Decimal  # recovery paid (claims approved), MVR
 
 
 def stats(*, start: datetime | None = None, end: datetime | None = None) -> Stats:
@@ -46,6 +48,7 @@ def stats(*, start: datetime | None = None, end: datetime | None = None) -> Stat
         spins_used=Count("id", filter=Q(kind=JournalKind.SPIN_USED)),
         chips_won=Coalesce(Sum("chips", filter=Q(kind__in=[JournalKind.SPIN_USED, JournalKind.REWARD_REJECTED])), 0),
         chips_approved=Coalesce(Sum("chips", filter=Q(kind=JournalKind.REWARD_APPROVED)), 0),
+        **{name: Coalesce(Sum("amount_base", filter=Q(kind=kind)), zero) for kind, name in PAID_OUT.items()},
     )
     cents = Decimal("0.01")
     by_currency = {}
@@ -68,6 +71,8 @@ def stats(*, start: datetime | None = None, end: datetime | None = None) -> Stat
         withdrawals_by_currency=by_currency["withdrawal"],
         open_credits=owed["opened"] - owed["closed"],
         open_credits_base=owed["base"].quantize(cents),
+        bonuses_base=totals["bonuses_base"].quantize(cents),
+        cashback_base=totals["cashback_base"].quantize(cents),
     )
 
 

@@ -16,8 +16,13 @@ from ledger.services.credits import (
 )
 from ledger.services.deposits import deposit_approve, deposit_create, deposit_reject
 from ledger.services.fairness import fairness_client_seed_set, fairness_server_seed_rotate
+from ledger.services.join import join_request_approve, join_request_create, join_request_reject
 from ledger.services.players import payout_name_set_once, user_language_set, user_upsert
+from ledger.services.promotions import (
+    bonus_grant, cashback_claim_approve, cashback_claim_create, cashback_claim_reject, promotion_create, promotion_end,
+)
 from ledger.services.reports import daily_report_make
+from ledger.services.rule_tables import prize_table_set, spin_tiers_set
 from ledger.services.spins import (
     MAX_SPINS_PER_CALL, MAX_SPINS_PER_GRANT, SpinBatch, draw_prize, spin_reward_approve, spin_reward_reject,
     spin_rewards_approve_all, spins_grant, spins_process,
@@ -29,12 +34,14 @@ from ledger.services.withdrawals import withdrawal_approve, withdrawal_create, w
 
 __all__ = [
     "MAX_DELIVERIES_PER_CALL", "MAX_SPINS_PER_CALL", "MAX_SPINS_PER_GRANT", "SpinBatch", "admin_add", "admin_remove",
-    "broadcast_cancel", "broadcast_create", "broadcast_deliveries_record", "counter_set", "credit_clear",
-    "credit_reminders_due", "daily_report_make", "deposit_approve", "deposit_create", "deposit_reject", "draw_prize",
-    "fairness_client_seed_set", "fairness_server_seed_rotate", "payment_method_update", "payout_name_set_once",
-    "refuse_while_counter_closed", "seat_request_approve", "seat_request_create", "seat_request_reject",
-    "seat_requests_expire", "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all", "spins_grant",
-    "spins_process", "support_claim", "support_close", "support_message_post", "support_open",
-    "support_sessions_close_idle", "user_language_set", "user_upsert",
+    "bonus_grant", "broadcast_cancel", "broadcast_create", "broadcast_deliveries_record", "cashback_claim_approve",
+    "cashback_claim_create", "cashback_claim_reject", "counter_set", "credit_clear", "credit_reminders_due",
+    "daily_report_make", "deposit_approve", "deposit_create", "deposit_reject", "draw_prize",
+    "fairness_client_seed_set", "fairness_server_seed_rotate", "join_request_approve", "join_request_create",
+    "join_request_reject", "payment_method_update", "payout_name_set_once", "prize_table_set", "promotion_create",
+    "promotion_end", "refuse_while_counter_closed", "seat_request_approve", "seat_request_create",
+    "seat_request_reject", "seat_requests_expire", "spin_reward_approve", "spin_reward_reject",
+    "spin_rewards_approve_all", "spin_tiers_set", "spins_grant", "spins_process", "support_claim", "support_close",
+    "support_message_post", "support_open", "support_sessions_close_idle", "user_language_set", "user_upsert",
     "withdrawal_approve", "withdrawal_create", "withdrawal_reject",
 ]

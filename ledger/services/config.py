@@ -15,7 +15,7 @@ from ledger.models import Admin, ConfigChange, Event, PaymentMethod, Player
 from ledger.signals import notify_changed
 from ledger.validators import clean_optional_text, clean_rate, clean_telegram_id
 
-def _changed(what: str, before: Any, after: Any, actor: Actor) -> ConfigChange:
+def config_changed(what: str, before: Any, after: Any, actor: Actor) -> ConfigChange:
     change = ConfigChange.objects.create(what=what, before=_shown(before), after=_shown(after), changed_by=actor.label)
     Event.objects.create(kind="config.changed", payload={"what": what, "before": change.before,
                                                          "after": change.after, "changed_by": actor.label})
@@ -56,7 +56,7 @@ def payment_method_update(*, code: str, actor: Actor, account_number: str | None
                   "rate_to_base": "rate to MVR", "is_active": "active"}
         changed = [name for name, value in wanted.items() if getattr(method, name) != value]
         for name in changed:
-            _changed(f"payment method {method.code}: {labels[name]}", getattr(method, name), wanted[name], actor)
+            config_changed(f"payment method {method.code}: {labels[name]}", getattr(method, name), wanted[name], actor)
             setattr(method, name, wanted[name])
         if changed:
             now = timezone.now()
@@ -85,7 +85,7 @@ def admin_add(*, telegram_id: Any, actor: Actor) -> Admin:
             admin.is_active, admin.added_by, admin.created_at = True, actor.label, timezone.now()
             admin.version += 1
             admin.save(update_fields=["is_active", "added_by", "created_at", "version"])
-        _changed(f"admin {telegram_id}", "", "admin", actor)
+        config_changed(f"admin {telegram_id}", "", "admin", actor)
         return admin
 
 
@@ -102,7 +102,7 @@ def admin_remove(*, telegram_id: Any, actor: Actor) -> Admin:
         admin.is_active = False
         admin.version += 1
         admin.save(update_fields=["is_active", "version"])
-        _changed(f"admin {telegram_id}", "admin", "", actor)
+        config_changed(f"admin {telegram_id}", "admin", "", actor)
         return admin
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import connection
 
 from ledger.clubtime import club_today
-from ledger.models import DailyTotal, JournalEntry, JournalKind, Spin
+from ledger.models import PAID_OUT, DailyTotal, JournalEntry, JournalKind, Spin
 
 
 FIGURES = ("deposits", "deposits_amount", "deposits_base", "withdrawals", "withdrawals_amount", "withdrawals_base",
@@ -52,6 +52,9 @@ def _add_to_daily_totals(entries: list[JournalEntry]) -> None:
             request, prefix = entry.withdrawal, "withdrawals"
         elif entry.kind == JournalKind.REWARD_APPROVED:
             moves[(day, "")]["chips_approved"] += entry.chips
+            continue
+        elif entry.kind in PAID_OUT:
+            moves[(day, "")][PAID_OUT[entry.kind]] += entry.amount_base
             continue
         else:
             continue

@@ -10,6 +10,7 @@ from ledger.actors import Actor
 from ledger.errors import AlreadyDecided, InsufficientSpins, NotFound
 from ledger.models import JournalEntry, JournalKind, RewardStatus, Spin, SpinAccount
 from ledger.rules import Prize, fair_draw, seed_hash, winnable_prizes
+from ledger.selectors.rule_tables import prize_table_in_force
 from ledger.services import journal
 from ledger.services.common import decide, emit, locked_account, player_for
 from ledger.services.counter import refuse_while_counter_closed
@@ -81,14 +82,15 @@ def _spins_process(*, telegram_id: int, count: int | None) -> SpinBatch:
         raise InsufficientSpins(f"You have {account.available_spins} spins; this needs {max(wanted, 1)}.",
                                 field="count")
     now = timezone.now()
-    prizes = winnable_prizes()
+    table = prize_table_in_force()
+    prizes = winnable_prizes(table.prizes)
     # The account is locked: its nonces are handed out in order, once each, with no gap.
     server_seed, client_seed, first_nonce = account.server_seed, account.client_seed, account.nonce
     published = seed_hash(server_seed)
     spins = Spin.objects.bulk_create([
         Spin(player=player, prize=prize.label, chips=prize.chips, created_at=now,
              status=RewardStatus.PENDING if prize.chips else RewardStatus.AUTO,
-             server_seed_hash=published, client_seed=client_seed, nonce=nonce)
+             server_seed_hash=published, client_seed=client_seed, nonce=nonce, prize_table_version=table.version)
         for nonce, prize in ((nonce, fair_draw(prizes, server_seed, client_seed, nonce))
                              for nonce in range(first_nonce, first_nonce + wanted))
     ])

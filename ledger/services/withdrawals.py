@@ -64,12 +64,13 @@ def withdrawal_approve(*, withdrawal_id: int, actor: Actor) -> Withdrawal:
     with transaction.atomic():
         withdrawal = locked(Withdrawal, withdrawal_id, "withdrawal", related=("player", "method"))
         ensure_pending(withdrawal, "withdrawal")
+        # Under the player's lock, which opening a credit also takes: a seat approved after this
+        # request was made still stops the payout. Taken before the decision's time, so a player's
+        # decisions are timed in the order they happen (the recovery figures rely on it).
+        account = locked_account(withdrawal.player_id)
+        refuse_while_credit_open(withdrawal.player)
         decide(withdrawal, status=RequestStatus.APPROVED, actor=actor)
         withdrawal.save()
-        account = locked_account(withdrawal.player_id)
-        # Under the player's lock, which opening a credit also takes: a seat approved after this
-        # request was made still stops the payout.
-        refuse_while_credit_open(withdrawal.player)
         account.total_withdrawn_base += withdrawal.amount_base
         account.version += 1
         account.save()

@@ -1,13 +1,17 @@
 """The one-time import of the legacy spreadsheet into the ledger.
 
 By job: `cells` reads the tabs and their cells, `users`, `requests`, `spins` and `seats` import one
-tab each (`seats` two), `writeback` writes the Spin IDs, `report` says what happened.
+tab each (`seats` two), `promotions` the promotions, bonuses, recovery claims and join requests,
+`writeback` writes the Spin IDs, `report` says what happened.
 
 Reads the legacy tabs (layout in domain.md), decides which rows to take,
-and hands each to the ledger's legacy services (`ledger/legacy.py`), which
-create players, spin accounts with their opening balance, deposits,
-withdrawals and spins, and journal that history so that `check_ledger` holds
-after an import, announcing none of it. This package holds no ledger rules: it
+and hands each to the ledger's legacy services (`ledger/legacy.py`,
+`ledger/legacy_promotions.py`), which create players, spin accounts with
+their opening balance, deposits, withdrawals and spins, seat requests and
+open credits, promotions, their bonuses, recovery claims and join requests,
+and journal that history so that `check_ledger` holds after an import,
+announcing none of it. The second wave's tabs are read when present, after
+the tabs their rows refer to. This package holds no ledger rules: it
 parses cells, and turns the services' and validators' refusals (`LedgerError`) into refused
 rows. Each source row is imported in its own transaction: the service call
 and the row's `ImportedRow`, which makes the import idempotent: a second run
@@ -45,13 +49,17 @@ from django.db import transaction
 from ledger.actors import system_actor
 from sync.client import SheetsApi
 from sync.importer import cells
+from sync.importer.promotions import import_bonuses, import_claims, import_join_requests, import_promotions
 from sync.importer.report import ImportReport
 from sync.importer.requests import import_requests
 from sync.importer.seats import import_seat_requests, import_user_credits
 from sync.importer.spins import import_spins
 from sync.importer.users import import_spin_users, import_users
 from sync.importer.writeback import write_spin_ids
-from sync.layout import DEPOSITS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS
+from sync.layout import (
+    CASHBACK_HISTORY, CASHBACK_PROMOTIONS, DEPOSITS, JOIN_REQUESTS, PROMOTION_ELIGIBILITY, PROMOTIONS, SEAT_REQUESTS,
+    SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS, WITHDRAWALS,
+)
 
 ACTOR = system_actor("import")  # "system import" in the journal
 
@@ -83,6 +91,15 @@ def import_legacy_sheets(api: SheetsApi, *, dry_run: bool = False) -> ImportRepo
             import_seat_requests(seats, report.sheets[SEAT_REQUESTS])
         if (credits := rows(USER_CREDITS)) is not None:
             import_user_credits(credits, report.sheets[USER_CREDITS], actor=ACTOR)
+        for title in (PROMOTIONS, CASHBACK_PROMOTIONS):
+            if (promotions := rows(title)) is not None:
+                import_promotions(title, promotions, report.sheets[title])
+        if (bonuses := rows(PROMOTION_ELIGIBILITY)) is not None:
+            import_bonuses(bonuses, report.sheets[PROMOTION_ELIGIBILITY], actor=ACTOR)
+        if (claims := rows(CASHBACK_HISTORY)) is not None:
+            import_claims(claims, report.sheets[CASHBACK_HISTORY], actor=ACTOR)
+        if (joins := rows(JOIN_REQUESTS)) is not None:
+            import_join_requests(joins, report.sheets[JOIN_REQUESTS])
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run:
