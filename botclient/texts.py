@@ -143,6 +143,7 @@ def help_text(t: Translator, *, admin: bool) -> str:
             "away with the Pay button (a deposit that settles the credit)."),
         t._("🎰 <b>Free Spins</b>: deposits earn spins; wins are loaded after an admin approves them."),
         t._("👤 <b>My account</b>: your profile, spins and recent requests."),
+        t._("💬 <b>Support</b>: write to the club's admins right here; press End when you are done."),
         "",
         t._("<b>Commands</b>"),
         *(f"/{command}: {t._(description)}" for command, description in COMMANDS),
@@ -154,7 +155,8 @@ def help_text(t: Translator, *, admin: bool) -> str:
 
 ADMIN_HELP = (
     "<b>Admin</b>\n"
-    "🛠 <b>Admin</b>: the panel: pending queues, payment methods, admins and reports.\n"
+    "🛠 <b>Admin</b>: the panel: pending queues, payment methods, admins, reports, the counter and broadcasts.\n"
+    "💬 Support: Reply under a player's message takes their session; then what you write goes to them.\n"
     "/admin or /pending: the same panel.\n"
     "/credits: open credits, each with Clear.\n"
     "/addspins &lt;telegram id&gt; &lt;n&gt; &lt;reason&gt;: give free spins.\n"
