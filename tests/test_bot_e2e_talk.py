@@ -249,3 +249,38 @@ def test_a_broadcast_to_300_players_with_a_restart_midway_reaches_each_once(w):
                  what="the second broadcast")
     second = w.gql("{ broadcasts(first: 1) { total } }")["broadcasts"][0]
     assert second["total"] == broadcast["total"] - 5
+
+
+def test_a_cancelled_broadcast_stops_and_its_counts_match_the_copies_sent(w):
+    players = [w.new_player(f"Late{i}") for i in range(120)]
+    text = "Last call for tonight's table"
+    mark = w.admin_b.send("/admin")
+    home = w.admin_b.wait_for_text("Admin panel", after=mark)
+    mark = w.admin_b.press_button("📣 Broadcast", home)
+    w.admin_b.wait_for_text("message for every player", after=mark)
+    mark = w.admin_b.send(text)
+    question = w.admin_b.wait_for_text("Send this to every player?", after=mark)
+    mark = w.admin_b.press_button("✅ Confirm", question)
+    w.admin_b.wait_for(lambda m: m.message_id == question.message_id and m.buttons == [["⏹ Cancel the broadcast"]],
+                       timeout=WAIT, after=mark)
+
+    def copies():
+        return sum(m.from_bot and m.text == text for p in players for m in p.messages())
+
+    w.wait_until(lambda: copies() >= 10, what="the first copies")
+    mark = w.admin_b.press_button("⏹ Cancel the broadcast", question)
+    assert wait_answer(w, mark) == "Cancelled ⏹"
+    final = w.admin_b.wait_for(lambda m: m.message_id == question.message_id and "cancelled" in (m.text or ""),
+                               timeout=WAIT, after=mark)
+    assert not final.buttons
+    broadcast = w.gql("{ broadcasts(first: 1) { id state total sent } }")["broadcasts"][0]
+    assert broadcast["state"] == "CANCELLED"
+    assert w.gql('{ broadcastRecipients(id: "%s") }' % broadcast["id"])["broadcastRecipients"] == []
+    # The copy in flight at the cancel is still recorded: the counts end equal to what players got.
+    everyone = list(w.fake._users.values())  # every chat of the module: earlier players are recipients too
+
+    def all_copies():
+        return sum(m.from_bot and m.text == text for user in everyone for m in user.messages())
+    w.wait_until(lambda: all_copies() == w.gql("{ broadcasts(first: 1) { sent } }")["broadcasts"][0]["sent"],
+                 what="the counts to match the copies")
+    assert copies() < len(players)
