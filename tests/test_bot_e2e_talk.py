@@ -240,7 +240,8 @@ def test_a_broadcast_to_300_players_with_a_restart_midway_reaches_each_once(w):
     sends = sorted(c.received_at for c in w.fake.requests if c.method == "sendMessage"
                    and c.params.get("chat_id") in ids and "Tournament" in str(c.params.get("text")))
     resumed = [at for at in sends if at > restarted_at]  # one uninterrupted run, from the restart to the end
-    assert len(sends) == 300 and (len(resumed) - 1) / (resumed[-1] - resumed[0]) <= 25 * 1.05
+    # AIORateLimiter is a leaky bucket of 25 a second: a first burst of up to 25, then 25 a second.
+    assert len(sends) == 300 and len(resumed) <= 25 + 25 * (resumed[-1] - resumed[0]) * 1.05
 
     # Marked as blocked, they are left out of the next broadcast.
     w.gql("mutation($a: BigInt) { createBroadcast(text: \"Second\", actorTelegramId: $a) { __typename } }",
@@ -264,8 +265,10 @@ def test_a_cancelled_broadcast_stops_and_its_counts_match_the_copies_sent(w):
     w.admin_b.wait_for(lambda m: m.message_id == question.message_id and m.buttons == [["⏹ Cancel the broadcast"]],
                        timeout=WAIT, after=mark)
 
+    everyone = list(w.fake._users.values())  # every chat of the module: earlier players are recipients too
+
     def copies():
-        return sum(m.from_bot and m.text == text for p in players for m in p.messages())
+        return sum(m.from_bot and m.text == text for user in everyone for m in user.messages())
 
     w.wait_until(lambda: copies() >= 10, what="the first copies")
     mark = w.admin_b.press_button("⏹ Cancel the broadcast", question)
@@ -277,10 +280,6 @@ def test_a_cancelled_broadcast_stops_and_its_counts_match_the_copies_sent(w):
     assert broadcast["state"] == "CANCELLED"
     assert w.gql('{ broadcastRecipients(id: "%s") }' % broadcast["id"])["broadcastRecipients"] == []
     # The copy in flight at the cancel is still recorded: the counts end equal to what players got.
-    everyone = list(w.fake._users.values())  # every chat of the module: earlier players are recipients too
-
-    def all_copies():
-        return sum(m.from_bot and m.text == text for user in everyone for m in user.messages())
-    w.wait_until(lambda: all_copies() == w.gql("{ broadcasts(first: 1) { sent } }")["broadcasts"][0]["sent"],
+    w.wait_until(lambda: copies() == w.gql("{ broadcasts(first: 1) { sent } }")["broadcasts"][0]["sent"],
                  what="the counts to match the copies")
-    assert copies() < len(players)
+    assert copies() < broadcast["total"] and not any(m.text == text for p in players[-10:] for m in p.messages())
