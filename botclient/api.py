@@ -21,8 +21,8 @@ from graphql.language import FragmentSpreadNode, Visitor
 
 from botclient import records
 from botclient.records import (
-    AccountOverview, AdminEntry, Credit, Deposit, Eligibility, Event, Fairness, PaymentMethod, Prize, Report,
-    SeatRequest, Spin, SpinAccount, SpinBatch, User, Withdrawal,
+    AccountOverview, AdminEntry, Broadcast, CounterStatus, Credit, Deposit, Eligibility, Event, Fairness,
+    PaymentMethod, Prize, Report, SeatRequest, Spin, SpinAccount, SpinBatch, SupportSession, User, Withdrawal,
 )
 
 logger = logging.getLogger(__name__)
@@ -343,6 +343,73 @@ class LedgerApi:
     async def remove_admin(self, telegram_id: int, actor: int) -> AdminEntry:
         return AdminEntry.from_json(await self.mutate("RemoveAdmin", "removeAdmin", telegramId=telegram_id,
                                                       actor=actor))
+
+    # The counter, live support and broadcasts.
+
+    async def counter(self) -> CounterStatus:
+        return CounterStatus.from_json((await self.execute("Counter"))["counter"])
+
+    async def set_counter(self, state: str, actor: int, announce: str | None = None) -> CounterStatus:
+        return CounterStatus.from_json(await self.mutate("SetCounter", "setCounter", state=state,
+                                                         announce=announce or None, actor=actor))
+
+    async def support_session(self, session_id: int) -> SupportSession | None:
+        data = (await self.execute("SupportSession", id=str(session_id)))["supportSession"]
+        return SupportSession.from_json(data) if data else None
+
+    async def open_support_of(self, telegram_id: int) -> SupportSession | None:
+        """The player's session still open (waiting or taken), if any."""
+        found = (await self.execute("PlayerSupportSession", telegramId=telegram_id))["supportSessions"]
+        session = SupportSession.from_json(found[0]) if found else None
+        return session if session and session.is_open else None
+
+    async def support_sessions_taken_by(self, admin: int) -> list[SupportSession]:
+        found = (await self.execute("ActiveSupportSessions"))["supportSessions"]
+        return [s for s in map(SupportSession.from_json, found) if s.agent_telegram_id == admin]
+
+    async def open_support(self, telegram_id: int) -> SupportSession:
+        return SupportSession.from_json(await self.mutate("OpenSupport", "openSupport", telegramId=telegram_id))
+
+    async def post_support_message(self, session_id: int, *, text: str | None = None, photo: str | None = None,
+                                   actor: int | None = None) -> int:
+        payload = await self.mutate("PostSupportMessage", "postSupportMessage", sessionId=str(session_id),
+                                    text=text, photo=photo, actor=actor)
+        return int(payload["id"])
+
+    async def claim_support(self, session_id: int, actor: int) -> SupportSession:
+        return SupportSession.from_json(await self.mutate("ClaimSupport", "claimSupport", sessionId=str(session_id),
+                                                          actor=actor))
+
+    async def close_support(self, session_id: int, actor: int | None = None) -> SupportSession:
+        return SupportSession.from_json(await self.mutate("CloseSupport", "closeSupport", sessionId=str(session_id),
+                                                          actor=actor))
+
+    async def broadcast(self, broadcast_id: int) -> Broadcast | None:
+        data = (await self.execute("Broadcast", id=str(broadcast_id)))["broadcast"]
+        return Broadcast.from_json(data) if data else None
+
+    async def sending_broadcasts(self) -> list[Broadcast]:
+        return [Broadcast.from_json(b) for b in (await self.execute("SendingBroadcasts"))["broadcasts"]]
+
+    async def broadcast_recipients(self, broadcast_id: int, first: int = 100) -> list[int]:
+        data = await self.execute("BroadcastRecipients", id=str(broadcast_id), first=first)
+        return [int(i) for i in data["broadcastRecipients"]]
+
+    async def create_broadcast(self, text: str, actor: int, *, photo: str | None = None,
+                               idempotency_key: str | None = None) -> Broadcast:
+        return Broadcast.from_json(await self.mutate("CreateBroadcast", "createBroadcast", text=text, photo=photo,
+                                                     actor=actor, idempotencyKey=idempotency_key))
+
+    async def cancel_broadcast(self, broadcast_id: int, actor: int) -> Broadcast:
+        return Broadcast.from_json(await self.mutate("CancelBroadcast", "cancelBroadcast", id=str(broadcast_id),
+                                                     actor=actor))
+
+    async def record_broadcast_deliveries(self, broadcast_id: int,
+                                          deliveries: list[tuple[int, str, str | None]]) -> Broadcast:
+        """(chat id, SENT | BLOCKED | FAILED, Telegram's error) of each copy."""
+        payload = await self.mutate("RecordBroadcastDeliveries", "recordBroadcastDeliveries", id=str(broadcast_id),
+                                    deliveries=[{"chatId": c, "outcome": o, "error": e} for c, o, e in deliveries])
+        return Broadcast.from_json(payload)
 
     async def events(self, first: int = 50) -> list[Event]:
         return [Event.from_json(e) for e in (await self.execute("Events", after=None, first=first))["events"]]

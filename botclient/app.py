@@ -18,17 +18,20 @@ from botclient import texts
 from botclient.admins import AdminDirectory
 from botclient.api import BackendError, BackendUnavailable, LedgerApi
 from botclient.board import Board
+from botclient.broadcasts import Broadcaster
 from botclient.config import Config, ConfigError
-from botclient.handlers import admin, credits, deposit, panel, player, seat, spins, withdrawal
+from botclient.handlers import admin, credits, deposit, panel, player, seat, spins, support, withdrawal
 from botclient.handlers.common import BotContext, on_error
 from botclient.i18n import ENGLISH, LANGUAGES, translator
 from botclient.languages import LanguageDirectory
 from botclient.notifications import Notifier
+from botclient.support import SupportDesk
 
 logger = logging.getLogger("botclient")
 
 KNOWN_COMMANDS = ({command for command, _ in texts.COMMANDS} | admin.ADMIN_COMMANDS | credits.ADMIN_COMMANDS
                   | panel.PANEL_COMMANDS)
+BROADCAST_RATE = 25  # messages a second, all chats together
 RETRY_FIRST, RETRY_MAX = 1.0, 60.0  # seconds between start-up checks while Telegram or the backend is away
 
 
@@ -88,9 +91,11 @@ class ClubBot(Application):
         except TelegramError as error:
             logger.warning("could not set the command list: %s", error)
         self.bot_data["notifier"].start()
+        await self.bot_data["broadcaster"].resume()
 
     async def stop(self) -> None:
         await self.bot_data["notifier"].stop()
+        await self.bot_data["broadcaster"].stop()
         await super().stop()
 
     async def shutdown(self) -> None:
@@ -108,16 +113,19 @@ def build_application(config: Config, *, api: LedgerApi | None = None) -> ClubBo
         .base_file_url(config.file_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's bulk limit is about 30 messages a second; 25 leaves room for the replies to players.
+        .rate_limiter(AIORateLimiter(overall_max_rate=BROADCAST_RATE, overall_time_period=1, max_retries=3))
         .concurrent_updates(PerUserUpdates())
         .build()
     )
     admins = AdminDirectory(api)
     languages = LanguageDirectory(api, config.tz)
     board = Board(application.bot, api, admins, config.tz)
+    broadcaster = Broadcaster(application.bot, api, board)
     application.bot_data.update(
-        api=api, config=config, admins=admins, board=board, languages=languages,
-        notifier=Notifier(application.bot, api, board, languages, interval=config.events_interval),
+        api=api, config=config, admins=admins, board=board, languages=languages, broadcaster=broadcaster,
+        notifier=Notifier(application.bot, api, board, languages, interval=config.events_interval,
+                          desk=SupportDesk(application.bot, api, admins, languages), broadcaster=broadcaster),
     )
     # One conversation per group, so a menu press reaches every one of them (see handlers/common.py).
     application.add_handler(admin.reject_conversation(), group=0)
@@ -127,8 +135,9 @@ def build_application(config: Config, *, api: LedgerApi | None = None) -> ClubBo
     application.add_handler(withdrawal.withdrawal_conversation(), group=4)
     application.add_handler(seat.seat_conversation(), group=5)
     application.add_handlers([*spins.spin_handlers(), *admin.admin_handlers(), *panel.panel_handlers(),
-                              *credits.credit_handlers(),
-                              *player.menu_handlers(), *player.catch_all_handlers(KNOWN_COMMANDS)], group=6)
+                              *credits.credit_handlers(), *support.support_handlers(),
+                              *player.menu_handlers(), *player.catch_all_handlers(KNOWN_COMMANDS, support.relay)],
+                             group=6)
     application.add_error_handler(on_error)
     return application
 

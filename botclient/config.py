@@ -31,6 +31,8 @@ class Config:
     webhook_path: str = "telegram"
     webhook_secret: str = ""
     miniapp_url: str = ""  # the wheel's Mini App page (https); empty: the Free Spins screen has no wheel button
+    # The club's opening hours as players should read them ("10:00-22:00"); empty: not said.
+    counter_hours: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -79,6 +81,7 @@ class Config:
             webhook_path=text("BOT_WEBHOOK_PATH", "telegram").strip("/"),
             webhook_secret=text("BOT_WEBHOOK_SECRET"),
             miniapp_url=text("MINIAPP_URL"),
+            counter_hours=text("COUNTER_HOURS"),
         )
         # Telegram opens Mini Apps from https URLs only; a wrong one would fail on every Free Spins screen.
         if config.miniapp_url and not config.miniapp_url.startswith("https://"):

@@ -21,8 +21,9 @@ SEAT = N_("🪑 Seat")
 ACCOUNT = N_("👤 My account")
 HELP = N_("❓ Help")
 LANGUAGE = N_("🌐 Language")
+SUPPORT = N_("💬 Support")
 ADMIN = "🛠 Admin"  # admins read English
-MENU_BUTTONS = (DEPOSIT, WITHDRAW, SEAT, SPINS, ACCOUNT, HELP, LANGUAGE, ADMIN)
+MENU_BUTTONS = (DEPOSIT, WITHDRAW, SEAT, SPINS, ACCOUNT, HELP, LANGUAGE, SUPPORT, ADMIN)
 
 
 def labels(button: str) -> list[str]:
@@ -47,7 +48,8 @@ FREE_TEXT = filters.TEXT & ~MENU_PRESS
 
 
 def main_menu(t: Translator, is_admin: bool = False) -> ReplyKeyboardMarkup:
-    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SEAT), t._(SPINS)], [t._(ACCOUNT), t._(HELP)], [t._(LANGUAGE)]]
+    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SEAT), t._(SPINS)], [t._(ACCOUNT), t._(HELP)],
+            [t._(LANGUAGE), t._(SUPPORT)]]
     if is_admin:
         rows[-1].append(ADMIN)
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
@@ -188,6 +190,14 @@ ADMIN_REMOVE_PATTERN = re.compile(r"^p:ar:(\d+)$")
 REPORTS = "p:r"
 REPORTS_PATTERN = re.compile(r"^p:r$")
 REPORT_PATTERN = re.compile(r"^p:r:([A-Z_]+)$")
+COUNTER = "p:c"
+COUNTER_PATTERN = re.compile(r"^p:c$")
+COUNTER_SET_PATTERN = re.compile(r"^p:c:(OPEN|CLOSED)$")
+NO_ANNOUNCEMENT = "p:cn"
+NO_ANNOUNCEMENT_PATTERN = re.compile(r"^p:cn$")
+BROADCAST = "p:b"
+BROADCAST_PATTERN = re.compile(r"^p:b$")
+BROADCAST_CANCEL_PATTERN = re.compile(r"^p:bx:(\d+)$")
 # The nonce ties Confirm to the one change it was shown for.
 CONFIRM_CHANGE_PATTERN = re.compile(r"^p:ok:([0-9a-f]{8})$")
 PANEL_FLOW = "panel"  # its Cancel button is "x:panel"
@@ -201,14 +211,28 @@ def to_panel() -> list[Button]:
     return [Button("🛠 Panel", callback_data=PANEL)]
 
 
-def panel_home(queues: list[tuple[str, str, int]]) -> InlineKeyboardMarkup:
+def panel_home(queues: list[tuple[str, str, int]], counter_open: bool = True) -> InlineKeyboardMarkup:
     """queues: (key, button label, count) of each pending queue."""
     queue_buttons = [Button(f"{label} ({count})", callback_data=f"p:q:{key}:0") for key, label, count in queues]
     return InlineKeyboardMarkup([*_rows(queue_buttons, 2),
                                  [Button("💳 Payment methods", callback_data=METHODS),
                                   Button("👥 Admins", callback_data=ADMINS)],
                                  [Button("📊 Reports", callback_data=REPORTS),
-                                  Button("🧾 Open credits", callback_data="adm:credits")]])
+                                  Button("🧾 Open credits", callback_data="adm:credits")],
+                                 [Button("🟢 Counter: open" if counter_open else "🔴 Counter: closed",
+                                         callback_data=COUNTER),
+                                  Button("📣 Broadcast", callback_data=BROADCAST)]])
+
+
+def counter(is_open: bool) -> InlineKeyboardMarkup:
+    toggle = (Button("🔴 Close the counter", callback_data=f"{COUNTER}:CLOSED") if is_open
+              else Button("🟢 Open the counter", callback_data=f"{COUNTER}:OPEN"))
+    return InlineKeyboardMarkup([[toggle], to_panel()])
+
+
+def no_announcement() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("🔕 No announcement", callback_data=NO_ANNOUNCEMENT),
+                                  Button("✖️ Cancel", callback_data=cancel_data(PANEL_FLOW))]])
 
 
 def queue_page(key: str, items: list[tuple[int, str]], offset: int, previous: int | None,
@@ -265,3 +289,35 @@ def panel_cancel() -> InlineKeyboardMarkup:
 
 def after_change(back: str, back_label: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[Button(back_label, callback_data=back), *to_panel()]])
+
+
+# --- live support: "sup:<action>:<session id>" -------------------------------------------------------
+
+SUPPORT_REPLY_PATTERN = re.compile(r"^sup:r:(\d+)$")  # an admin takes the session
+SUPPORT_END_PATTERN = re.compile(r"^sup:e:(\d+)$")  # an admin ends it
+SUPPORT_LEAVE_PATTERN = re.compile(r"^sup:x:(\d+)$")  # the player ends it
+SUPPORT_TAKEN_PATTERN = re.compile(r"^sup:t:(\d+)$")  # says who took it; does nothing
+
+
+def support_waiting(session_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("💬 Reply", callback_data=f"sup:r:{session_id}"),
+                                  Button("✖️ End", callback_data=f"sup:e:{session_id}")]])
+
+
+def support_agent(session_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("✖️ End", callback_data=f"sup:e:{session_id}")]])
+
+
+def support_taken_by(session_id: int, agent: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button(f"✋ Taken by {agent}"[:60], callback_data=f"sup:t:{session_id}")]])
+
+
+def support_player(t: Translator, session_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button(t._(SUPPORT_END), callback_data=f"sup:x:{session_id}")]])
+
+
+SUPPORT_END = N_("✖️ End support")
+
+
+def broadcast_progress(broadcast_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[Button("⏹ Cancel the broadcast", callback_data=f"p:bx:{broadcast_id}")]])

@@ -19,8 +19,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from botclient import keyboards, texts
 from botclient.api import BackendUnavailable, LedgerApi
 from botclient.board import Board
+from botclient.broadcasts import Broadcaster
 from botclient.languages import LanguageDirectory
 from botclient.records import Event, Report
+from botclient.support import SupportDesk
 
 logger = logging.getLogger("botclient.notifications")
 BATCH = 50
@@ -32,8 +34,9 @@ REQUEST_IDS = {"deposit": "deposit_id", "withdrawal": "withdrawal_id", "seat": "
 
 class Notifier:
     def __init__(self, bot: Bot, api: LedgerApi, board: Board, languages: LanguageDirectory, *,
-                 interval: float = 1.0):
+                 interval: float = 1.0, desk: SupportDesk | None = None, broadcaster: Broadcaster | None = None):
         self.bot, self.api, self.board, self.languages, self.interval = bot, api, board, languages, interval
+        self.desk, self.broadcaster = desk, broadcaster
         self._task: asyncio.Task | None = None
         self._attempts: dict[int, int] = {}
 
@@ -106,6 +109,18 @@ class Notifier:
             await self.board.refresh_spins(event.telegram_id, [int(i) for i in payload.get("spin_ids", [])])
         elif kind == "report.daily":
             await self.tell_admins_the_day(payload)
+            return
+        elif subject == "support":
+            if self.desk is not None:
+                await self.desk.handle(event)
+            return
+        elif subject == "broadcast":
+            if self.broadcaster is not None:
+                broadcast_id = int(payload["broadcast_id"])
+                if action == "created":
+                    self.broadcaster.deliver(broadcast_id)  # it runs beside the feed, at Telegram's pace
+                else:
+                    await self.broadcaster.refresh(broadcast_id)
             return
         await self.tell_player(event)
 

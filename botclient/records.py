@@ -370,3 +370,62 @@ class AccountOverview:
     deposits: list[Deposit]
     withdrawals: list[Withdrawal]
     spins: list[Spin]
+
+
+@dataclass(frozen=True)
+class CounterStatus:
+    state: str  # OPEN or CLOSED
+    changed_at: datetime | None = None
+    changed_by: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "OPEN"
+
+    @classmethod
+    def from_json(cls, data: dict) -> CounterStatus:
+        return cls(state=data["state"], changed_at=_time(data.get("changedAt")), changed_by=data.get("changedBy") or "")
+
+
+@dataclass(frozen=True)
+class SupportSession:
+    id: int
+    state: str  # WAITING (nobody took it yet), ACTIVE or CLOSED
+    user: Person
+    agent: str = ""
+    agent_telegram_id: int | None = None
+    closed_by: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != "CLOSED"
+
+    @classmethod
+    def from_json(cls, data: dict) -> SupportSession:
+        agent_id = data.get("agentTelegramId")
+        return cls(id=int(data["id"]), state=data["state"], user=Person.from_json(data["user"]),
+                   agent=data.get("agent") or "", agent_telegram_id=int(agent_id) if agent_id is not None else None,
+                   closed_by=data.get("closedBy") or "")
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    text: str
+    photo: str
+    state: str  # SENDING, DONE or CANCELLED
+    created_by: str
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.blocked + self.failed
+
+    @classmethod
+    def from_json(cls, data: dict) -> Broadcast:
+        return cls(id=int(data["id"]), text=data.get("text") or "", photo=data.get("photo") or "",
+                   state=data["state"], created_by=data.get("createdBy") or "", total=int(data["total"]),
+                   sent=int(data["sent"]), blocked=int(data["blocked"]), failed=int(data["failed"]))

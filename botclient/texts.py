@@ -16,8 +16,8 @@ from decimal import ROUND_UP, Decimal
 from botclient.api import BackendRefusal
 from botclient.i18n import N_, Translator
 from botclient.records import (
-    AdminEntry, Credit, Deposit, Eligibility, MethodTotal, PaymentMethod, Person, Prize, Report, SeatRequest, Spin,
-    User, Withdrawal,
+    AdminEntry, CounterStatus, Credit, Deposit, Eligibility, MethodTotal, PaymentMethod, Person, Prize, Report,
+    SeatRequest, Spin, User, Withdrawal,
 )
 
 UNAVAILABLE = N_("The club's system is not answering right now. Please try again in a minute, nothing was lost.")
@@ -45,6 +45,7 @@ REFUSALS = {
     "NOT_ELIGIBLE": N_("You are not eligible for this yet."),
     "RATE_LIMITED": N_("Too many requests at once. Please wait a moment and try again."),
 }
+COUNTER_CLOSED = REFUSALS["COUNTER_CLOSED"]
 UNKNOWN_REFUSAL = N_("The club's system refused this request.")
 # What an INVALID refusal means for the field it names; the backend's own words are English.
 INVALID_FIELDS = {
@@ -63,13 +64,24 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def refusal(t: Translator, error: BackendRefusal, *, minimum: Decimal | None = None) -> str:
-    """The player's sentence for a refusal: from its code (and field), never the backend's English words."""
+def refusal(t: Translator, error: BackendRefusal, *, minimum: Decimal | None = None, hours: str = "") -> str:
+    """The player's sentence for a refusal: from its code (and field), never the backend's English words.
+
+    `hours`: the counter's opening hours, said with COUNTER_CLOSED when the club set them."""
+    if error.code == "COUNTER_CLOSED":
+        return counter_closed(t, hours)
     if error.code == "INVALID" and error.field in INVALID_FIELDS:
         return t._(INVALID_FIELDS[error.field])
     if error.code == "BELOW_MINIMUM" and minimum is not None:
         return t._("That is below the minimum withdrawal of {minimum}.").format(minimum=t.money(minimum, "MVR"))
     return t._(REFUSALS.get(error.code, UNKNOWN_REFUSAL))
+
+
+def counter_closed(t: Translator, hours: str = "") -> str:
+    text = t._(COUNTER_CLOSED)
+    if hours:
+        text += "\n" + t._("Opening hours: {hours}").format(hours=esc(hours))
+    return text
 
 
 def person(who: Person) -> str:
@@ -131,6 +143,7 @@ def help_text(t: Translator, *, admin: bool) -> str:
             "away with the Pay button (a deposit that settles the credit)."),
         t._("🎰 <b>Free Spins</b>: deposits earn spins; wins are loaded after an admin approves them."),
         t._("👤 <b>My account</b>: your profile, spins and recent requests."),
+        t._("💬 <b>Support</b>: write to the club's admins right here; press End when you are done."),
         "",
         t._("<b>Commands</b>"),
         *(f"/{command}: {t._(description)}" for command, description in COMMANDS),
@@ -142,7 +155,8 @@ def help_text(t: Translator, *, admin: bool) -> str:
 
 ADMIN_HELP = (
     "<b>Admin</b>\n"
-    "🛠 <b>Admin</b>: the panel: pending queues, payment methods, admins and reports.\n"
+    "🛠 <b>Admin</b>: the panel: pending queues, payment methods, admins, reports, the counter and broadcasts.\n"
+    "💬 Support: Reply under a player's message takes their session; then what you write goes to them.\n"
     "/admin or /pending: the same panel.\n"
     "/credits: open credits, each with Clear.\n"
     "/addspins &lt;telegram id&gt; &lt;n&gt; &lt;reason&gt;: give free spins.\n"
@@ -724,6 +738,29 @@ def queue_page(en: Translator, queue, items: list, offset: int, total: int) -> s
 
 
 ITEM_GONE = "That request is not there any more."
+# --- the counter ---
+
+
+def counter_card(en: Translator, counter: CounterStatus) -> str:
+    state = ("🟢 The counter is <b>open</b>." if counter.is_open
+             else "🔴 The counter is <b>closed</b>: players' new requests are refused.")
+    text = f"🏪 <b>Counter</b>\n{state}"
+    if counter.changed_at:
+        text += f"\nLast changed {esc(en.time(counter.changed_at))} by {esc(counter.changed_by)}."
+    return text
+
+
+def ask_announcement(state: str) -> str:
+    action = "closing" if state == "CLOSED" else "opening"
+    return (f"Send the announcement for every player about {action} the counter (text), or press "
+            "<b>No announcement</b>.")
+
+
+def counter_after(state: str, announce: str) -> str:
+    after = state.lower()
+    return f"{after}, announcing: {announce}" if announce else f"{after}, no announcement"
+
+
 STALE_CONFIRM = "That question is no longer open: confirm the newest one."
 NO_SUCH_METHOD = "That payment method is not there any more."
 
@@ -880,3 +917,69 @@ def changed(what: str, before: str, after: str) -> str:
 
 def not_changed(what: str, error: BackendRefusal) -> str:
     return f"❌ <b>{what}</b> was not changed: {esc(admin_refusal(error))}"
+
+
+# --- live support ---
+# The player's side is translated; the admins' side is English, as every admin text.
+
+SUPPORT_OPENED = N_("💬 You are talking to support now. Write your message here (text or a photo) and an admin "
+                    "will answer in this chat. Press <b>End</b> when you are done.")
+SUPPORT_STILL_OPEN = N_("💬 You are still talking to support: just write your message here.")
+SUPPORT_ENDED_BY_PLAYER = N_("💬 Support session ended. Choose from the menu below.")
+SUPPORT_ENDED_BY_ADMIN = N_("💬 The admin ended the support session. Press 💬 Support to write again.")
+SUPPORT_ENDED_IDLE = N_("💬 The support session closed because there was no answer for a while. Press 💬 Support "
+                        "to write again.")
+SUPPORT_GONE = N_("💬 This support session has ended. Press 💬 Support to open a new one.")
+
+
+def support_taken(t: Translator, agent: str) -> str:
+    return t._("💬 {agent} from the club is answering you now.").format(agent=esc(agent))
+
+
+def support_reply(t: Translator, text: str) -> str:
+    """An admin's message as the player reads it (a photo's caption too)."""
+    return t._("💬 <b>Support</b>: {text}").format(text=esc(text)) if text else t._("💬 <b>Support</b>")
+
+
+def support_ended(t: Translator, by: str) -> str:
+    return t._({"player": SUPPORT_ENDED_BY_PLAYER, "admin": SUPPORT_ENDED_BY_ADMIN}.get(by, SUPPORT_ENDED_IDLE))
+
+
+def admin_support_opened(session_id: int, who: Person) -> str:
+    return f"💬 <b>Support #{session_id}</b>: {person(who)} opened a session. Reply takes it."
+
+
+def admin_support_message(session_id: int, who: Person, text: str) -> str:
+    said = f"\n{esc(text)}" if text else ""
+    return f"💬 <b>Support #{session_id}</b> · {person(who)}:{said}"
+
+
+def admin_support_taken(session_id: int, who: Person) -> str:
+    return (f"💬 You took <b>support #{session_id}</b> with {person(who)}: what you write here now goes to them. "
+            "End closes the session.")
+
+
+def admin_support_closed(session_id: int, closed_by: str) -> str:
+    return f"💬 Support #{session_id} was closed by {esc(closed_by)}."
+
+
+SUPPORT_NOTHING_OPEN = "You have no support session open: press Reply under a player's message first."
+
+
+# --- broadcasts (admins) ---
+
+ASK_BROADCAST = ("📣 Send the <b>message for every player</b>: a text, or a photo with its caption. Players read it "
+                 "exactly as you write it.")
+
+
+def confirm_broadcast(text: str, photo: str) -> str:
+    shown = f"\n\n{esc(text)}" if text else ""
+    with_photo = " (with your photo)" if photo else ""
+    return f"📣 Send this to every player{with_photo}?{shown}\n\nPress <b>Confirm</b> to start sending."
+
+
+def broadcast_progress(broadcast) -> str:
+    words = {"SENDING": "sending…", "DONE": "done ✅", "CANCELLED": "cancelled"}
+    return (f"📣 <b>Broadcast #{broadcast.id}</b>: {words.get(broadcast.state, broadcast.state.lower())}\n"
+            f"{broadcast.done} of {broadcast.total} handled: {broadcast.sent} sent, {broadcast.blocked} blocked the "
+            f"bot, {broadcast.failed} failed.")

@@ -42,6 +42,7 @@ PROMOTION_ELIGIBILITY = "Promotion Eligibility"  # the bonuses they paid
 CASHBACK_PROMOTIONS = "Cashback Promotions"
 CASHBACK_HISTORY = "Cashback History"  # recovery claims
 JOIN_REQUESTS = "Join Requests"
+COUNTER_STATUS = "Counter Status"
 
 # Sheets stores numbers as doubles: ids above 2^53 would silently lose digits.
 MAX_EXACT_NUMBER = 2**53
@@ -61,6 +62,8 @@ class SheetLayout:
     id_columns: tuple[int, int] | None = None
     # Cells a new row gets where the rendering says "no backend value".
     append_defaults: dict[int, Any] = field(default_factory=dict)
+    # The tab holds one row that is rewritten in place, whatever its cells say (the counter's status).
+    single_row: bool = False
 
     @property
     def width(self) -> int:
@@ -150,11 +153,16 @@ LAYOUTS: dict[str, SheetLayout] = {layout.title: layout for layout in (
     SheetLayout(JOIN_REQUESTS, ("Request ID", "User ID", "Username", "First Name", "Last Name", "PPPoker ID",
                                 "Status", "Requested At", "Processed At", "Processed By"),
                 key_columns=(0, 1), id_columns=(0, 1)),
+    SheetLayout(COUNTER_STATUS, ("Status", "Changed At", "Changed By", "Announcement Sent", "Closing Poster ID",
+                                 "Opening Poster ID"),
+                key_columns=(0,), single_row=True),
 )}
 SHEET_ORDER = (USERS, DEPOSITS, WITHDRAWALS, SPIN_USERS, SPIN_HISTORY, SEAT_REQUESTS, USER_CREDITS, PROMOTIONS,
                PROMOTION_ELIGIBILITY, CASHBACK_PROMOTIONS, CASHBACK_HISTORY, JOIN_REQUESTS)
 SETTINGS_SHEETS = (PAYMENT_ACCOUNTS, EXCHANGE_RATES, ADMINS, DAILY_REPORTS)
-MIRRORED_SHEETS = SHEET_ORDER + SETTINGS_SHEETS
+# The club's state rather than a list of things: one row, absent until an admin first opens or closes it.
+STATE_SHEETS = (COUNTER_STATUS,)
+MIRRORED_SHEETS = SHEET_ORDER + SETTINGS_SHEETS + STATE_SHEETS
 # The legacy Spin History ended at "Approved At"; the import accepts that header.
 LEGACY_SPIN_HISTORY_WIDTH = 9
 
@@ -276,11 +284,16 @@ def request_key(request_id: Any, user_id: Any) -> str:
     return f"{request_id}|{normalize_key(user_id)}"
 
 
+SINGLE_ROW_KEY = "the-row"
+
+
 def sheet_row_key(layout: SheetLayout, cells: list) -> str:
     """The key of a sheet row, from the key columns as read (cells start at key_columns[0])."""
     def cell(column: int):
         index = column - layout.key_columns[0]
         return cells[index] if 0 <= index < len(cells) else ""
+    if layout.single_row:
+        return SINGLE_ROW_KEY if cell(layout.key_columns[0]) not in ("", None) else ""
     if layout.id_columns is not None:
         request_column, user_column = layout.id_columns
         return request_key(cell(request_column), cell(user_column))
@@ -563,3 +576,16 @@ def render_join(row: dict) -> list:
             row["player__username"], row["player__first_name"], row["player__last_name"], row["pppoker_id"],
             status_word(row["status"]), club_time_text(row["created_at"]), club_time_text(row["decided_at"]),
             row["decided_by"]]
+
+
+COUNTER_FIELDS = ("id", "state", "changed_at", "changed_by", "announcement_id")
+
+
+def counter_key(row: dict) -> str:
+    return SINGLE_ROW_KEY
+
+
+def render_counter(row: dict) -> list:
+    """The poster ids were the legacy bot's pictures; the backend has none, so admins' cells stay."""
+    return [row["state"], club_time_text(row["changed_at"]), row["changed_by"],
+            "Yes" if row["announcement_id"] else "No", None, None]

@@ -17,15 +17,15 @@ from django.db.models.functions import Coalesce
 
 from ledger.clubtime import club_today
 from ledger.models import (
-    Admin, Bonus, CashbackClaim, Credit, DailyReport, Deposit, JoinRequest, PaymentMethod, Player, Promotion,
-    PromotionKind, SeatRequest, Spin, SpinAccount, Withdrawal,
+    Admin, Bonus, CashbackClaim, Counter, Credit, DailyReport, Deposit, JoinRequest, PaymentMethod, Player,
+    Promotion, PromotionKind, SeatRequest, Spin, SpinAccount, Withdrawal,
 )
 from ledger.selectors.promotions import active_on
 from sync import layout
 from sync.layout import (
-    ADMINS, CASHBACK_HISTORY, CASHBACK_PROMOTIONS, DAILY_REPORTS, DEPOSITS, EXCHANGE_RATES, JOIN_REQUESTS,
-    PAYMENT_ACCOUNTS, PROMOTION_ELIGIBILITY, PROMOTIONS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS, USER_CREDITS, USERS,
-    WITHDRAWALS,
+    ADMINS, CASHBACK_HISTORY, CASHBACK_PROMOTIONS, COUNTER_STATUS, DAILY_REPORTS, DEPOSITS, EXCHANGE_RATES,
+    JOIN_REQUESTS, PAYMENT_ACCOUNTS, PROMOTION_ELIGIBILITY, PROMOTIONS, SEAT_REQUESTS, SPIN_HISTORY, SPIN_USERS,
+    USER_CREDITS, USERS, WITHDRAWALS,
 )
 from sync.models import ImportedRow, MirroredRow
 
@@ -122,6 +122,8 @@ SOURCES: dict[str, SheetSource] = {
                                   layout.claim_key, layout.render_claim),
     JOIN_REQUESTS: SheetSource(JoinRequest, layout.JOIN_FIELDS, ("created_at", "id"), _with_player,
                                layout.join_key, layout.render_join),
+    COUNTER_STATUS: SheetSource(Counter, layout.COUNTER_FIELDS, ("id",), lambda: F("version"), layout.counter_key,
+                                layout.render_counter),
 }
 
 

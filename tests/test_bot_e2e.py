@@ -32,7 +32,7 @@ SLIP = "AgACAgIAAxkBAAIBslip-0001"
 TXID = "0x" + "c0ffee" * 10 + "abcd"
 WAIT = 15  # seconds; generous for a loaded CI machine, never reached when things work
 MENU = [[keyboards.DEPOSIT, keyboards.WITHDRAW], [keyboards.SEAT, keyboards.SPINS], [keyboards.ACCOUNT, keyboards.HELP],
-        [keyboards.LANGUAGE]]
+        [keyboards.LANGUAGE, keyboards.SUPPORT]]
 EN, DV = (Translator(language, ZoneInfo("Indian/Maldives")) for language in ("en", "dv"))
 THAANA = re.compile("[\u0780-\u07bf]")
 

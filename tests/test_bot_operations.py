@@ -105,7 +105,10 @@ def test_panel_callback_data_fits_telegram():
                keyboards.queue_page("spin", [(big, "🔎 #1")], 10**6, 10**6 - 5, 10**6 + 5),
                keyboards.payment_method(method), keyboards.payment_methods([method]),
                keyboards.admins([(big, "@" + "x" * 32)]), keyboards.confirm_change("0123abcd"),
-               keyboards.reports(texts.PERIODS), keyboards.after_change(f"p:m:{method.code}", "back")]
+               keyboards.reports(texts.PERIODS), keyboards.after_change(f"p:m:{method.code}", "back"),
+               keyboards.counter(True), keyboards.counter(False), keyboards.no_announcement(),
+               keyboards.broadcast_progress(big), keyboards.support_waiting(big), keyboards.support_agent(big),
+               keyboards.support_taken_by(big, "@" + "x" * 32 + f" ({big})"), keyboards.support_player(EN, big)]
     for markup in markups:
         for row in markup.inline_keyboard:
             for button in row:
@@ -228,3 +231,14 @@ def test_player_texts_escape_what_people_typed():
                                                       "reason": "<b>fake</b> & wrong"})
     assert "&lt;b&gt;fake&lt;/b&gt; &amp; wrong" in notice
     assert texts.player_notice(EN, "user.registered", {}) is None
+
+
+def test_broadcast_progress_and_the_counter_closed_sentence():
+    from botclient.records import Broadcast
+    sending = Broadcast(9, "Hi", "", "SENDING", "@anna", total=300, sent=120, blocked=5, failed=1)
+    assert texts.broadcast_progress(sending) == ("📣 <b>Broadcast #9</b>: sending…\n126 of 300 handled: 120 sent, "
+                                                 "5 blocked the bot, 1 failed.")
+    closed = BackendRefusal("COUNTER_CLOSED", "The counter is closed right now")
+    assert texts.refusal(EN, closed) == "The counter is closed right now. Please try again later."
+    assert texts.refusal(EN, closed, hours="10:00-22:00").endswith("\nOpening hours: 10:00-22:00")
+    assert texts.support_ended(EN, "system").startswith("💬 The support session closed because")

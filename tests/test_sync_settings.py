@@ -10,7 +10,7 @@ from config.huey import huey
 from ledger import services
 from sync import tasks
 from sync.layout import (
-    ADMINS, DAILY_REPORTS, EXCHANGE_RATES, LAYOUTS, PAYMENT_ACCOUNTS, SETTINGS_SHEETS, is_blank,
+    ADMINS, COUNTER_STATUS, DAILY_REPORTS, EXCHANGE_RATES, LAYOUTS, PAYMENT_ACCOUNTS, SETTINGS_SHEETS, is_blank,
 )
 from tests.conftest import ADMIN_ID, PLAYER_ID, approved_deposit
 from tests.test_sync_mirror import (  # noqa: F401  (fixtures)
@@ -137,4 +137,24 @@ def test_the_daily_report_row_splits_money_by_currency(fake, player, admin):
     sync()
     assert [row[0] for row in data_rows(fake, DAILY_REPORTS)] == ["2026-06-14", "2026-06-15"]
     assert data_rows(fake, DAILY_REPORTS)[1][2:8] == ["0", "0", "0", "0", "0", "0"]
+    assert_mirrors_db(fake)
+
+
+def test_the_counter_status_tab_is_one_row_rewritten_on_each_change(fake, player, admin):
+    sync()
+    assert data_rows(fake, COUNTER_STATUS) == []  # nobody opened or closed it yet
+    with time_machine.travel(club_time(2026, 3, 7, 22, 0), tick=False):
+        services.counter_set(state="CLOSED", announce="Closed for the night", actor=admin)
+    sync()
+    assert fake.values(SID, COUNTER_STATUS)[0] == ["Status", "Changed At", "Changed By", "Announcement Sent",
+                                                   "Closing Poster ID", "Opening Poster ID"]
+    assert data_rows(fake, COUNTER_STATUS) == [["CLOSED", "2026-03-07 22:00:00", admin.label, "Yes"]]
+
+    rows = fake.values(SID, COUNTER_STATUS)
+    fake.set_values(SID, COUNTER_STATUS, [rows[0], rows[1][:4] + ["poster-1", "poster-2"]])  # the legacy pictures
+    with time_machine.travel(club_time(2026, 3, 8, 9, 30), tick=False):
+        services.counter_set(state="OPEN", actor=admin)
+    sync()
+    assert data_rows(fake, COUNTER_STATUS) == [["OPEN", "2026-03-08 09:30:00", admin.label, "No", "poster-1",
+                                                "poster-2"]]
     assert_mirrors_db(fake)

@@ -53,6 +53,11 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.bot_data["board"]
 
     @property
+    def broadcaster(self):
+        """botclient.broadcasts.Broadcaster"""
+        return self.bot_data["broadcaster"]
+
+    @property
     def languages(self) -> LanguageDirectory:
         return self.bot_data["languages"]
 
@@ -213,7 +218,7 @@ async def on_error(update: object, context: BotContext) -> None:
         logger.warning("backend unavailable: %s", error)
         text = t._(texts.UNAVAILABLE)
     elif isinstance(error, BackendRefusal):
-        text = texts.refusal(t, error)
+        text = texts.refusal(t, error, hours=context.config.counter_hours)
     else:
         logger.error("unhandled error in a handler", exc_info=error)
         text = t._(texts.UNEXPECTED)

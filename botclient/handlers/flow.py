@@ -139,7 +139,11 @@ class RequestFlow:
             await answer(query)
             await drop_buttons(query)
             self.end(context)
-            text = refused(t, refusal) if refused else texts.refusal(t, refusal, minimum=flow.get("minimum"))
+            hours = context.config.counter_hours
+            if refused and refusal.code != "COUNTER_CLOSED":
+                text = refused(t, refusal)
+            else:
+                text = texts.refusal(t, refusal, minimum=flow.get("minimum"), hours=hours)
             await reply_with_menu(update, context, text, t)
             return END
         await answer(query, t._("Sent ✅"))

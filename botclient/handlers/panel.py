@@ -16,7 +16,7 @@ import secrets
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from botclient import keyboards, texts
 from botclient.api import BackendRefusal, BackendUnavailable
@@ -60,8 +60,16 @@ async def home(update: Update, context: BotContext):
     if not await _pressed(update, context):
         return
     counts = await context.api.pending_counts()
+    counter = await context.api.counter()
     await show(update, texts.panel_home(context.english, QUEUES, counts),
-               keyboards.panel_home([(q.key, q.button, q.count(counts)) for q in QUEUES]))
+               keyboards.panel_home([(q.key, q.button, q.count(counts)) for q in QUEUES], counter.is_open))
+
+
+async def counter(update: Update, context: BotContext):
+    if not await _pressed(update, context):
+        return
+    state = await context.api.counter()
+    await show(update, texts.counter_card(context.english, state), keyboards.counter(state.is_open))
 
 
 async def _page(context: BotContext, queue: Queue, offset: int) -> tuple[int, int, list]:
@@ -200,6 +208,64 @@ async def ask_admin_id(update: Update, context: BotContext):
     return VALUE
 
 
+@consumed
+async def ask_counter_announcement(update: Update, context: BotContext):
+    """Opening or closing the counter: first the optional announcement, then before -> after and Confirm."""
+    state = keyboards.COUNTER_SET_PATTERN.match(update.callback_query.data).group(1)
+    if not await _pressed(update, context):
+        return END
+    before = "open" if state == "CLOSED" else "closed"
+    context.user_data[DATA_KEY] = {"op": "counter", "state": state, "what": "the counter", "before": before,
+                                   "back": keyboards.COUNTER, "back_label": "🏪 Counter"}
+    await show(update, texts.ask_announcement(state), keyboards.no_announcement())
+    return VALUE
+
+
+@consumed
+async def without_announcement(update: Update, context: BotContext):
+    change = context.user_data.get(DATA_KEY)
+    if not change or change.get("op") != "counter":
+        await answer(update.callback_query, texts.STALE_CONFIRM)
+        return END
+    if not await _pressed(update, context):
+        return END
+    change.update(value="", after=texts.counter_after(change["state"], ""))
+    return await _ask_confirm(update, context, change)
+
+
+@consumed
+async def ask_broadcast(update: Update, context: BotContext):
+    if not await _pressed(update, context):
+        return END
+    context.user_data[DATA_KEY] = {"op": "broadcast", "what": "a broadcast", "back": keyboards.PANEL,
+                                   "back_label": "🛠 Panel"}
+    await show(update, texts.ASK_BROADCAST, keyboards.panel_cancel())
+    return VALUE
+
+
+@consumed
+async def got_broadcast_photo(update: Update, context: BotContext):
+    change = context.user_data.get(DATA_KEY)
+    if not change or change["op"] != "broadcast":
+        await reply(update, texts.ASK_BROADCAST if change else texts.STALE_CONFIRM)
+        return None if change else END
+    change.update(text=(update.message.caption or "").strip(), photo=update.message.photo[-1].file_id)
+    return await _ask_confirm(update, context, change)
+
+
+async def cancel_broadcast(update: Update, context: BotContext):
+    broadcast_id = int(keyboards.BROADCAST_CANCEL_PATTERN.match(update.callback_query.data).group(1))
+    if not await admin_only(update, context):
+        return
+    try:
+        await context.api.cancel_broadcast(broadcast_id, update.effective_user.id)
+    except BackendRefusal as refusal:
+        await answer(update.callback_query, texts.admin_refusal(refusal), alert=True)
+    else:
+        await answer(update.callback_query, "Cancelled ⏹")
+    await context.broadcaster.refresh(broadcast_id)
+
+
 def _typed_method_value(field: str, text: str) -> str | None:
     """What the admin typed, as the service takes it (None: not even a number); the backend judges it."""
     if field == "rate":
@@ -214,7 +280,12 @@ async def got_value(update: Update, context: BotContext):
     change = context.user_data.get(DATA_KEY)
     if not change:
         return END
-    if change["op"] == "method":
+    if change["op"] == "broadcast":
+        change.update(text=update.message.text.strip(), photo="")
+    elif change["op"] == "counter":
+        change["value"] = update.message.text.strip()
+        change["after"] = texts.counter_after(change["state"], change["value"])
+    elif change["op"] == "method":
         value = _typed_method_value(change["field"], update.message.text)
         if value is None:
             await reply(update, texts.BAD_RATE)
@@ -269,8 +340,9 @@ async def ask_remove(update: Update, context: BotContext):
 async def _ask_confirm(update: Update, context: BotContext, change: dict) -> str:
     change["nonce"] = secrets.token_hex(4)
     context.user_data[DATA_KEY] = change
-    await show(update, texts.confirm_change(change["what"], change["before"], change["after"]),
-               keyboards.confirm_change(change["nonce"]))
+    question = (texts.confirm_broadcast(change["text"], change["photo"]) if change["op"] == "broadcast"
+                else texts.confirm_change(change["what"], change["before"], change["after"]))
+    await show(update, question, keyboards.confirm_change(change["nonce"]))
     return CONFIRM
 
 
@@ -281,6 +353,11 @@ async def _apply(context: BotContext, change: dict, actor: int) -> str:
         updated = await context.api.update_payment_method(change["code"], actor,
                                                           **{FIELD_ARGUMENTS[field]: change["value"]})
         return texts.changed(change["what"], change["before"], texts.method_value(updated, field))
+    if change["op"] == "broadcast":
+        return await _start_broadcast(context, change, actor)
+    if change["op"] == "counter":
+        updated = await context.api.set_counter(change["state"], actor, change["value"] or None)
+        return texts.changed(change["what"], change["before"], texts.counter_after(updated.state, change["value"]))
     if change["op"] == "add_admin":
         await context.api.add_admin(change["telegram_id"], actor)
         context.admins.forget()
@@ -289,6 +366,15 @@ async def _apply(context: BotContext, change: dict, actor: int) -> str:
         await context.api.remove_admin(change["telegram_id"], actor)
         context.admins.forget()
     return texts.changed(change["what"], change["before"], change["after"])
+
+
+async def _start_broadcast(context: BotContext, change: dict, actor: int) -> str:
+    """Made in the backend (a second Confirm of the same question makes no second one); the feed's
+    broadcast.created starts the delivery, and this message becomes its progress."""
+    broadcast = await context.api.create_broadcast(change["text"], actor, photo=change["photo"] or None,
+                                                   idempotency_key=f"broadcast:{actor}:{change['nonce']}")
+    change["broadcast_id"] = broadcast.id
+    return texts.broadcast_progress(broadcast)
 
 
 @consumed
@@ -311,8 +397,19 @@ async def confirmed(update: Update, context: BotContext):
     else:
         await answer(query, "Changed ✅")
     context.user_data.pop(DATA_KEY, None)
+    if change.get("broadcast_id"):
+        await _show_progress(update, context, change["broadcast_id"], done)
+        return END
     await show(update, done, keyboards.after_change(change["back"], change["back_label"]))
     return END
+
+
+async def _show_progress(update: Update, context: BotContext, broadcast_id: int, text: str) -> None:
+    """The question's message turns into the broadcast's progress, recorded so the sender edits it."""
+    await show(update, text, keyboards.broadcast_progress(broadcast_id))
+    message = update.callback_query.message
+    await context.api.record_admin_messages("broadcast", broadcast_id, [(message.chat.id, message.message_id)])
+    await context.broadcaster.refresh(broadcast_id)  # it may have finished before the message was recorded
 
 
 def panel_conversation():
@@ -321,8 +418,12 @@ def panel_conversation():
         entry_points=[CallbackQueryHandler(ask_method_value, pattern=keyboards.METHOD_EDIT_PATTERN),
                       CallbackQueryHandler(ask_active, pattern=keyboards.METHOD_ACTIVE_PATTERN),
                       CallbackQueryHandler(ask_admin_id, pattern=keyboards.ADMIN_ADD_PATTERN),
-                      CallbackQueryHandler(ask_remove, pattern=keyboards.ADMIN_REMOVE_PATTERN)],
-        states={VALUE: [MessageHandler(keyboards.FREE_TEXT, got_value)],
+                      CallbackQueryHandler(ask_remove, pattern=keyboards.ADMIN_REMOVE_PATTERN),
+                      CallbackQueryHandler(ask_counter_announcement, pattern=keyboards.COUNTER_SET_PATTERN),
+                      CallbackQueryHandler(ask_broadcast, pattern=keyboards.BROADCAST_PATTERN)],
+        states={VALUE: [MessageHandler(keyboards.FREE_TEXT, got_value),
+                        MessageHandler(filters.PHOTO, got_broadcast_photo),
+                        CallbackQueryHandler(without_announcement, pattern=keyboards.NO_ANNOUNCEMENT_PATTERN)],
                 CONFIRM: [CallbackQueryHandler(confirmed, pattern=keyboards.CONFIRM_CHANGE_PATTERN)]},
         data_key=DATA_KEY,
         leave_on_press="",  # any other button (another screen, a decision) ends the change
@@ -342,6 +443,8 @@ def panel_handlers() -> list:
         CallbackQueryHandler(methods, pattern=keyboards.METHODS_PATTERN),
         CallbackQueryHandler(method, pattern=keyboards.METHOD_PATTERN),
         CallbackQueryHandler(admins, pattern=keyboards.ADMINS_PATTERN),
+        CallbackQueryHandler(counter, pattern=keyboards.COUNTER_PATTERN),
+        CallbackQueryHandler(cancel_broadcast, pattern=keyboards.BROADCAST_CANCEL_PATTERN),
     ]
 
 

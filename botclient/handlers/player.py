@@ -129,11 +129,14 @@ def menu_handlers() -> list:
     ]
 
 
-def catch_all_handlers(known_commands: set[str]) -> list:
-    """Last of all: only what no flow and no screen claimed gets here."""
+def catch_all_handlers(known_commands: set[str], relay=None) -> list:
+    """Last of all: only what no flow and no screen claimed gets here. `relay` takes a text or photo
+    first (live support; it answers "not understood" itself when its sender is in no session)."""
     commands = "|".join(sorted(known_commands))
     known = keyboards.MENU_KEYS | (filters.COMMAND & filters.Regex(rf"^/({commands})(@\w+)?(\s|$)"))
+    relayed = [MessageHandler(~known & ~filters.COMMAND & (filters.TEXT | filters.PHOTO), relay)] if relay else []
     return [
+        *relayed,
         MessageHandler(~known & (filters.TEXT | filters.PHOTO | filters.Document.ALL), not_understood),
         CallbackQueryHandler(stale_button),
     ]

@@ -47,7 +47,8 @@ async def spin(update: Update, context: BotContext):
         await drop_buttons(query)
         account = await context.api.spin_account(user_id)
         available = account.available_spins if account else 0
-        await reply(update, f"{texts.refusal(t, refusal)}\n{texts.spins_menu(t, available)}",
+        told = texts.refusal(t, refusal, hours=context.config.counter_hours)
+        await reply(update, f"{told}\n{texts.spins_menu(t, available)}",
                     spin_menu(t, available, context))
         return
     await answer(query)

@@ -189,6 +189,11 @@ class FakeUser:
     def mark(self) -> int:
         return self.fake.mark()
 
+    def block_bot(self) -> None:
+        """From now on the bot's messages to this user are refused, as Telegram does once they block it."""
+        with self.fake._cond:
+            self.fake.blocked.add(self.id)
+
     def messages(self) -> list[ChatMessage]:
         """Bot messages still in the chat, oldest first, edits applied."""
         with self.fake._cond:
@@ -245,6 +250,7 @@ class TelegramFake:
         self.updates: list[QueuedUpdate] = []
         self.commands: dict[str, list] = {}  # json [scope, language_code] -> commands
         self.unauthorized = 0  # requests made with another bot token
+        self.blocked: set[int] = set()  # users who blocked the bot: sending to them answers 403
 
     def start(self) -> TelegramFake:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -433,6 +439,8 @@ class TelegramFake:
 
     def _send(self, params: dict, text: str | None, photo: str | None = None) -> dict:
         user = self._chat(params)
+        if user.id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         visible = _visible(text, params.get("parse_mode"))
         self._apply_markup(user, params.get("reply_markup"))
         msg = self._store(user, from_bot=True, text=visible, raw_text=text, photo=photo,
