@@ -18,6 +18,7 @@ from ledger.models.payments import PaymentMethod
 from ledger.models.players import Admin, Language, Player
 from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
 from ledger.models.rollups import DailyReport, DailyTotal
+from ledger.models.slips import Slip
 from ledger.models.spins import RevealedSeed, Spin, SpinAccount
 from ledger.models.support import OPEN_STATES, SupportMessage, SupportSession, SupportState
 
@@ -26,5 +27,5 @@ __all__ = [
     "BroadcastState", "ConfigChange", "Counter", "CounterState", "Credit", "CreditStatus", "DailyReport",
     "DailyTotal", "DeliveryStatus", "Deposit", "Event", "IdempotencyRecord", "JournalEntry", "JournalKind",
     "Language", "MoneyRequest", "PaymentMethod", "Player", "RequestStatus", "RevealedSeed", "RewardStatus",
-    "SeatRequest", "Spin", "SpinAccount", "SupportMessage", "SupportSession", "SupportState", "Withdrawal",
+    "SeatRequest", "Slip", "Spin", "SpinAccount", "SupportMessage", "SupportSession", "SupportState", "Withdrawal",
 ]

@@ -15,6 +15,9 @@ from ledger.selectors.reports import MethodTotal, Period, Report, report, report
 from ledger.selectors.requests import (
     deposit_list, deposit_value_base, deposits_pending, withdrawal_list, withdrawals_pending,
 )
+from ledger.selectors.slips import (
+    SlipReading, SlipWarning, slip_for_token, slip_of_deposit, slip_reading, slip_token,
+)
 from ledger.selectors.spins import (
     Fairness, PrizeOdds, fairness, fairness_of, prize_table, spin_account_get, spin_history, spin_rewards_pending,
 )
@@ -23,14 +26,17 @@ from ledger.selectors.support import support_session_list, support_transcript
 from ledger.selectors.withdrawals import WithdrawalEligibility, withdrawal_eligibility, withdrawal_refusal
 
 __all__ = [
-    "MAX_PAGE", "MAX_RECIPIENTS", "AdminEntry", "Fairness", "MethodTotal", "Period", "PrizeOdds", "Report", "Stats",
+    "MAX_PAGE", "MAX_RECIPIENTS", "AdminEntry", "Fairness", "MethodTotal", "Period", "PrizeOdds", "Report",
+    "SlipReading", "SlipWarning",
+    "Stats",
     "WithdrawalEligibility", "admin_entry", "admin_list", "admin_telegram_ids", "broadcast_list",
     "broadcast_recipients_pending", "by_id", "config_changes", "counter_closed_refusal", "counter_get", "credit_list",
     "credit_open_refusal", "deposit_list", "deposit_value_base", "deposits_pending", "existing_ids", "fairness",
     "fairness_of", "is_admin", "page",
     "payment_methods_active", "payment_methods_all", "player_get", "player_list", "players_by_telegram_id",
     "prize_table", "report", "report_figures", "seat_request_list", "seat_requests_by_legacy_ref",
-    "seat_requests_pending", "spin_account_get",
+    "seat_requests_pending", "slip_for_token", "slip_of_deposit", "slip_reading", "slip_token",
+    "spin_account_get",
     "spin_account_ids_by_telegram_id", "spin_history", "spin_rewards_pending", "stats", "super_admin_id",
     "support_session_list", "support_transcript", "withdrawal_eligibility", "withdrawal_list", "withdrawal_refusal",
     "withdrawals_pending",

@@ -1,0 +1,50 @@
+"""What the club keeps of a slip image: its pixels only, re-encoded, and the hash that finds it again."""
+import hashlib
+import io
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps
+
+from ledger.validators import SLIP_FORMATS
+
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Bits of the 64-bit perceptual hash two images may differ by and still be called the same slip:
+# re-compression, resizing and a screenshot's status bar move a few bits, another slip ~32.
+SAME_IMAGE_BITS = 6
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    data: bytes
+    extension: str
+    content_type: str
+    width: int
+    height: int
+    sha256: str
+    phash: str
+
+
+def reencode(image: Image.Image) -> StoredImage:
+    """The image drawn anew in its own format: EXIF (GPS, the phone's model), XMP, ICC and comments
+    are not copied. The EXIF orientation is applied first, since it goes with the rest."""
+    kind = image.format or "PNG"
+    upright = ImageOps.exif_transpose(image)
+    mode = "RGBA" if kind != "JPEG" and upright.mode in ("RGBA", "LA", "P") else "RGB"
+    pixels = upright.convert(mode)
+    out = io.BytesIO()
+    options = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}, "PNG": {"optimize": False}}[kind]
+    pixels.save(out, format=kind, **options)
+    data = out.getvalue()
+    return StoredImage(data=data, extension=EXTENSIONS[kind], content_type=SLIP_FORMATS[kind],
+                       width=pixels.width, height=pixels.height, sha256=hashlib.sha256(data).hexdigest(),
+                       phash=perceptual_hash(pixels))
+
+
+def perceptual_hash(image: Image.Image) -> str:
+    import imagehash
+
+    return str(imagehash.phash(image.convert("L")))
+
+
+def hash_distance(first: str, second: str) -> int:
+    return bin(int(first, 16) ^ int(second, 16)).count("1")
