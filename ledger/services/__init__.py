@@ -18,7 +18,7 @@ from ledger.services.deposits import deposit_approve, deposit_create, deposit_re
 from ledger.services.fairness import fairness_client_seed_set, fairness_server_seed_rotate
 from ledger.services.players import payout_name_set_once, user_language_set, user_upsert
 from ledger.services.reports import daily_report_make
-from ledger.services.slips import slip_deposit_create
+from ledger.services.slips import slip_deposit_create, slip_read, slip_reading_record, slip_warnings
 from ledger.services.spins import (
     MAX_SPINS_PER_CALL, MAX_SPINS_PER_GRANT, SpinBatch, draw_prize, spin_reward_approve, spin_reward_reject,
     spin_rewards_approve_all, spins_grant, spins_process,
@@ -34,7 +34,8 @@ __all__ = [
     "credit_reminders_due", "daily_report_make", "deposit_approve", "deposit_create", "deposit_reject", "draw_prize",
     "fairness_client_seed_set", "fairness_server_seed_rotate", "payment_method_update", "payout_name_set_once",
     "refuse_while_counter_closed", "seat_request_approve", "seat_request_create", "seat_request_reject",
-    "seat_requests_expire", "slip_deposit_create",
+    "seat_requests_expire", "slip_deposit_create", "slip_read", "slip_reading_record",
+    "slip_warnings",
     "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all", "spins_grant",
     "spins_process", "support_claim", "support_close", "support_message_post", "support_open",
     "support_sessions_close_idle", "user_language_set", "user_upsert",
