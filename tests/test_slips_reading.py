@@ -132,3 +132,15 @@ def test_an_unreadable_slip_carries_no_hints(api, client, player, slip_store, cl
     assert deposit["slipReading"]["done"] is True and deposit["slipReading"]["warnings"] == []
     assert deposit["slipReading"]["amount"] is None and deposit["slipReading"]["reference"] is None
     assert Slip.objects.get().read_at is not None
+
+
+@needs_ocr
+def test_the_desk_sees_the_slip_inline_with_its_reading_and_warnings(api, client, player, admin, slip_store,
+                                                                    club_accounts, oncommit, django_user_model):
+    truth, data = slip_image(receiver_name="MOVO DAKE", receiver_account="7730999888777")
+    deposit = read_after_commit(api, client, data, oncommit, amount="1")
+    client.force_login(django_user_model.objects.create_user("desk", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/ledger/deposit/{deposit['id']}/change/").content.decode()
+    assert f'<img src="/admin/slips/{deposit["id"]}/"' in page
+    assert truth.reference in page and "AMOUNT_MISMATCH" in page and "RECEIVER_MISMATCH" in page
+    assert client.get(f"/admin/slips/{deposit['id']}/").status_code == 200
