@@ -1,4 +1,5 @@
 """What the club keeps of a slip image: its pixels only, re-encoded, and the hash that finds it again."""
+import difflib
 import hashlib
 import io
 from dataclasses import dataclass
@@ -8,9 +9,11 @@ from PIL import Image, ImageOps
 from ledger.validators import SLIP_FORMATS
 
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-# Bits of the 64-bit perceptual hash two images may differ by and still be called the same slip:
-# re-compression, resizing and a screenshot's status bar move a few bits, another slip ~32.
+# Bits of the 64-bit perceptual hash two images may differ by and still look the same: re-compression
+# and resizing move a few. A hash of the whole image sees the bank's layout, not the digits in it, so
+# two slips of one bank look the same to it too: what OCR read on them decides (same_image).
 SAME_IMAGE_BITS = 6
+SAME_TEXT_RATIO = 0.9
 
 
 @dataclass(frozen=True)
@@ -48,3 +51,15 @@ def perceptual_hash(image: Image.Image) -> str:
 
 def hash_distance(first: str, second: str) -> int:
     return bin(int(first, 16) ^ int(second, 16)).count("1")
+
+
+def same_image(first: tuple[str, str], second: tuple[str, str]) -> bool:
+    """(perceptual hash, text read) of two slips: the same picture, and the same words on it (or no
+    words read on either)."""
+    (first_hash, first_text), (second_hash, second_text) = first, second
+    if hash_distance(first_hash, second_hash) > SAME_IMAGE_BITS:
+        return False
+    first_words, second_words = " ".join(first_text.split()), " ".join(second_text.split())
+    if not first_words or not second_words:
+        return not first_words and not second_words
+    return difflib.SequenceMatcher(None, first_words, second_words, autojunk=False).ratio() >= SAME_TEXT_RATIO

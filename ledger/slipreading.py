@@ -204,6 +204,8 @@ def _date(text: str) -> datetime | None:
 
 def _bml_reference(text: str) -> str:
     token = re.sub(r"[^A-Za-z0-9]", "", text.split(" ")[0] if text else "")
+    if len(token) < 16:  # OCR sometimes splits the reference with a space: nothing else is on that line
+        token = re.sub(r"[^A-Za-z0-9]", "", text)[:16]
     if len(token) < 8:
         return ""
     # BML references are four letters and twelve digits; OCR swaps look-alikes inside either part.

@@ -13,6 +13,7 @@ from ledger.services.common import announce, locked
 from ledger.services.deposits import deposit_create
 from ledger.signals import notify_slip_stored
 from ledger.slipimage import SAME_IMAGE_BITS, hash_distance, reencode
+from ledger.slipimage import same_image as same_image_as
 from ledger.slipreading import Parsed, read_slip, tesseract_available
 from ledger.validators import clean_file_id, clean_slip_image
 
@@ -112,9 +113,14 @@ def slip_warnings(slip: Slip) -> list[dict]:
         if same:
             warnings.append({"code": "DUPLICATE_REFERENCE", "message": f"Reference {slip.reference} is on deposit "
                                                                        f"{_ids(same)} too."})
-    # 64-bit hashes compared in Python: a club's slips are thousands, one indexed column read.
-    same_image = [deposit_id for deposit_id, sha, phash in others.values_list("deposit_id", "sha256", "phash")
-                  if sha == slip.sha256 or hash_distance(phash, slip.phash) <= SAME_IMAGE_BITS]
+    # Hashes compared in Python (a club's slips are thousands); the texts only of those that look alike.
+    rows = others.values_list("deposit_id", "pk", "sha256", "phash")
+    same_image = [deposit_id for deposit_id, _, sha, _ in rows if sha == slip.sha256]
+    alike = {pk: (deposit_id, phash) for deposit_id, pk, sha, phash in rows
+             if sha != slip.sha256 and hash_distance(phash, slip.phash) <= SAME_IMAGE_BITS}
+    for pk, text in Slip.objects.filter(pk__in=alike).values_list("pk", "read_text"):
+        if same_image_as((slip.phash, slip.read_text), (alike[pk][1], text)):
+            same_image.append(alike[pk][0])
     if same_image:
         warnings.append({"code": "DUPLICATE_IMAGE", "message": f"The same image is on deposit {_ids(same_image)}."})
     return warnings
