@@ -198,3 +198,48 @@ def test_slips_go_to_s3_when_a_bucket_is_configured(api, client, player, moto_s3
 
 def stored_bytes(s3, slip) -> bytes:
     return s3.get_object(Bucket="club-slips", Key=slip.image.name)["Body"].read()
+
+
+# --- what it costs in SQL -------------------------------------------------------------------------
+
+# Statements: createSlipDeposit is createDeposit's 11 plus the slip's existence check and its insert,
+# in a savepoint; the reading is one locked read, the look-alike scans and its own write and event.
+PINNED = {"createSlipDeposit": {"sqlite": 14, "postgresql": 14}, "slip_reading_record": {"sqlite": 7, "postgresql": 7}}
+
+
+def test_create_slip_deposit_and_its_reading_cost_pinned_statements(api, client, player, slip_store):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ledger import services
+    from ledger.slipreading import Parsed
+
+    with CaptureQueriesContext(connection) as captured:
+        deposit = created(upload(client, image_bytes()))
+    assert deposit["status"] == "PENDING"
+    slip = Slip.objects.get()
+    with CaptureQueriesContext(connection) as reading:
+        services.slip_reading_record(slip_id=slip.pk, parsed=Parsed(reference="BLAZ133378629134"), text="words")
+    assert (len(captured), len(reading)) == (PINNED["createSlipDeposit"][connection.vendor],
+                                             PINNED["slip_reading_record"][connection.vendor])
+
+
+def test_a_list_of_deposits_with_their_slips_costs_no_more_queries_per_deposit(api, client, player, slip_store,
+                                                                               methods):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ledger import services
+    from ledger.actors import Actor
+
+    def listed() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            rows = api("{ deposits(first: 50) { id slipUrl slipReading { done warnings { code } } } }")["deposits"]
+        assert all(row["slipUrl"] for row in rows)
+        return len(captured)
+
+    created(upload(client, image_bytes(text="one")))
+    one = listed()
+    services.deposit_reject(deposit_id=Deposit.objects.get().pk, actor=Actor(label="desk"), reason="again")
+    created(upload(client, image_bytes(text="two")))
+    assert listed() == one
