@@ -165,7 +165,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Slips (bank transfer images) are private: no URL serves MEDIA_ROOT. Staff see them through a view
 # that checks the session, the bot through a signed, expiring link (ledger/slipserve.py).
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     # django-storages reads AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME and the AWS_* credentials (or
