@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger.models import Deposit, Slip
@@ -66,6 +66,7 @@ def slip_reading_record(*, slip_id: int, parsed: Parsed, text: str = "") -> Slip
     """What the worker read on a slip (the OCR ran before, outside any transaction) and the warnings
     it earns; the admins' cards are redrawn from the event. Read again, a slip's reading is replaced."""
     with transaction.atomic():
+        _one_reading_at_a_time()
         slip = locked(Slip, slip_id, "slip", related=("deposit__player", "deposit__method"))
         slip.read_at = timezone.now()
         slip.amount = parsed.amount
@@ -82,6 +83,19 @@ def slip_reading_record(*, slip_id: int, parsed: Parsed, text: str = "") -> Slip
         announce("deposit.slip_read", deposit.player, deposit_id=deposit.pk,
                  warnings=[warning["code"] for warning in slip.warnings])
         return slip
+
+
+# Any constant of our own: the key of the advisory lock that readings take in turn.
+_READING_LOCK = 18_0001
+
+
+def _one_reading_at_a_time() -> None:
+    """Two readings of the same slip sent twice, recorded at once, would each miss the other's
+    reference; recorded in turn, the later one sees the earlier. A reading's transaction is short
+    (the OCR ran before it). SQLite's transactions are serialized already (IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_READING_LOCK])
 
 
 def _letters(text: str) -> str:
