@@ -253,10 +253,12 @@ def clean_slip_image(upload: Any, *, field: str = "slip"):
     the type the client claims), at most 40 megapixels. Returns the decoded Pillow image."""
     from PIL import Image, UnidentifiedImageError  # only the slip paths pay for importing Pillow
 
-    size = getattr(upload, "size", None)
-    if size is None:
-        data = bytes(upload)
-        size = len(data)
+    if isinstance(upload, (bytes, bytearray)):
+        data, size = bytes(upload), len(upload)
+    elif hasattr(upload, "read") and isinstance(getattr(upload, "size", None), int):
+        size = upload.size
+    else:  # e.g. a string where the multipart request's file belongs
+        raise Invalid("The slip must be an uploaded image file.", field=field)
     if size > SLIP_MAX_BYTES:
         raise Invalid(f"The slip is over {SLIP_MAX_BYTES // (1024 * 1024)} MB.", field=field)
     if size == 0:

@@ -244,3 +244,9 @@ def test_a_list_of_deposits_with_their_slips_costs_no_more_queries_per_deposit(a
     services.deposit_reject(deposit_id=Deposit.objects.get().pk, actor=Actor(label="desk"), reason="again")
     created(upload(client, image_bytes(text="two")))
     assert listed() == one
+
+
+def test_a_slip_written_into_the_document_instead_of_uploaded_is_invalid(api, player, slip_store):
+    from tests.slipfiles import CREATE_SLIP_DEPOSIT
+    refused = api(CREATE_SLIP_DEPOSIT, {"input": {**SLIP_INPUT, "slip": "slip.png"}})["createSlipDeposit"]
+    assert refused["messages"][0]["code"] == "INVALID" and refused["messages"][0]["field"] == "slip"
