@@ -41,6 +41,8 @@ def measure(count: int, seed: int) -> tuple[list[dict], list[str]]:
             for field in FIELDS:
                 hits[field] += getattr(parsed, field) == expected(truth, field)
             seen.append((bank, index, degraded, parsed.reference, (perceptual_hash(image), text)))
+            if index % 50 == 49:
+                print(f"{bank} {'degraded' if degraded else 'clean'}: {index + 1} read", file=sys.stderr, flush=True)
         times.sort()
         rows.append({"bank": bank, "set": "degraded" if degraded else "clean", "n": count,
                      **{field: hits[field] / count for field in FIELDS},

@@ -62,4 +62,7 @@ def same_image(first: tuple[str, str], second: tuple[str, str]) -> bool:
     first_words, second_words = " ".join(first_text.split()), " ".join(second_text.split())
     if not first_words or not second_words:
         return not first_words and not second_words
-    return difflib.SequenceMatcher(None, first_words, second_words, autojunk=False).ratio() >= SAME_TEXT_RATIO
+    matcher = difflib.SequenceMatcher(None, first_words, second_words, autojunk=False)
+    # The quick ratios are upper bounds of ratio(): most other slips are told apart without the full match.
+    return (matcher.real_quick_ratio() >= SAME_TEXT_RATIO and matcher.quick_ratio() >= SAME_TEXT_RATIO
+            and matcher.ratio() >= SAME_TEXT_RATIO)
