@@ -7,13 +7,14 @@ happened, so the same call with the same idempotency key may be retried).
 """
 from __future__ import annotations
 
+import io
 import logging
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gql import Client, GraphQLRequest
+from gql import Client, FileVar, GraphQLRequest
 from gql.transport.exceptions import TransportError, TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, parse, print_ast, visit
@@ -110,11 +111,15 @@ class LedgerApi:
         self._client = self._session = None
 
     async def execute(self, operation: str, **variables: Any) -> dict:
+        return await self._execute(operation, variables)
+
+    async def _execute(self, operation: str, variables: dict, *, upload_files: bool = False) -> dict:
+        """`upload_files`: variables hold FileVar values, sent by the GraphQL multipart request spec."""
         if self._session is None:
             await self.connect()
         request = GraphQLRequest(self._documents[operation], variable_values=variables, operation_name=operation)
         try:
-            return await self._session.execute(request)
+            return await self._session.execute(request, upload_files=upload_files)
         except TransportQueryError as error:
             first = (error.errors or [{}])[0]
             code = (first.get("extensions") or {}).get("code")
@@ -127,9 +132,9 @@ class LedgerApi:
             logger.debug("backend unavailable during %s: %s", operation, error)  # callers say what it cost
             raise BackendUnavailable(f"{operation}: {error}") from error
 
-    async def mutate(self, operation: str, field: str, **variables: Any) -> dict:
+    async def mutate(self, operation: str, field: str, *, upload_files: bool = False, **variables: Any) -> dict:
         """Run a mutation whose payload is `<type> | OperationInfo`; a refusal raises."""
-        payload = (await self.execute(operation, **variables))[field]
+        payload = (await self._execute(operation, variables, upload_files=upload_files))[field]
         if payload.get("__typename") == "OperationInfo":
             messages = payload.get("messages") or [{}]
             first = next((m for m in messages if m.get("code")), messages[0])
@@ -190,6 +195,18 @@ class LedgerApi:
         if credit_id is not None:
             fields["creditId"] = str(credit_id)
         return Deposit.from_json(await self.mutate("CreateDeposit", "createDeposit", input=fields))
+
+    async def create_slip_deposit(self, *, telegram_id: int, amount: Decimal, method: str, account_name: str,
+                                  slip: bytes, filename: str, file_id: str, pppoker_id: str, idempotency_key: str,
+                                  credit_id: int | None = None) -> Deposit:
+        """The deposit with its slip image; `file_id` (the same image in Telegram) stays its proof."""
+        fields = {"telegramId": telegram_id, "amount": str(amount), "method": method, "accountName": account_name,
+                  "pppokerId": pppoker_id, "idempotencyKey": idempotency_key, "proof": file_id,
+                  "slip": FileVar(io.BytesIO(slip), filename=filename)}
+        if credit_id is not None:
+            fields["creditId"] = str(credit_id)
+        return Deposit.from_json(await self.mutate("CreateSlipDeposit", "createSlipDeposit", upload_files=True,
+                                                   input=fields))
 
     async def deposit(self, deposit_id: int) -> Deposit | None:
         data = (await self.execute("Deposit", id=str(deposit_id)))["deposit"]

@@ -171,17 +171,40 @@ class MoneyRequest:
                     decided_by=data.get("decidedBy"), rejection_reason=data.get("rejectionReason") or "")
 
 
+@dataclass(frozen=True)
+class SlipReading:
+    """What the backend's worker read on an uploaded slip; `done` False until it has."""
+    done: bool
+    amount: Decimal | None = None
+    reference: str | None = None
+    bank: str | None = None
+    receiver_name: str | None = None
+    receiver_account: str | None = None
+    warnings: tuple[str, ...] = ()  # the warnings' messages, for the admins
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> SlipReading | None:
+        if not data:
+            return None
+        return cls(done=data["done"], amount=_decimal(data.get("amount")), reference=data.get("reference"),
+                   bank=data.get("bank"), receiver_name=data.get("receiverName"),
+                   receiver_account=data.get("receiverAccount"),
+                   warnings=tuple(w["message"] for w in data.get("warnings") or ()))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Deposit(MoneyRequest):
     proof: str
     spins_granted: int = 0
     credit: Credit | None = None  # the credit this deposit pays
     value_base: Decimal | None = None  # MVR: as approved, or at the method's rate now while pending
+    slip_reading: SlipReading | None = None  # None without an uploaded slip
 
     @classmethod
     def from_json(cls, data: dict) -> Deposit:
         return cls(**cls.shared_fields(data), proof=data["proof"], spins_granted=data.get("spinsGranted") or 0,
-                   credit=_credit(data.get("credit")), value_base=_decimal(data.get("valueBase")))
+                   credit=_credit(data.get("credit")), value_base=_decimal(data.get("valueBase")),
+                   slip_reading=SlipReading.from_json(data.get("slipReading")))
 
 
 @dataclass(frozen=True, kw_only=True)

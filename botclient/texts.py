@@ -579,8 +579,26 @@ def admin_deposit(en: Translator, deposit: Deposit, *, proof_as_photo: bool) -> 
             f"PPPoker id: <code>{esc(deposit.pppoker_id)}</code>\n"
             + (f"🪑 Pays credit #{deposit.credit.id} ({en.money(deposit.credit.amount, 'MVR')} owed, "
                f"{deposit.credit.status.lower()})\n" if deposit.credit else "")
+            + slip_hints(en, deposit)
             + f"Requested: {en.time(deposit.created_at)}\n"
             + outcome(en, deposit.status, deposit.decided_by, deposit.decided_at, deposit.rejection_reason))
+
+
+def slip_hints(en: Translator, deposit: Deposit) -> str:
+    """What the backend read on the slip, and its warnings: hints for the admin, who still decides."""
+    reading = deposit.slip_reading
+    if reading is None:
+        return ""
+    if not reading.done:
+        return "🔎 Slip: being read…\n"
+    read = [part for part in (
+        en.money(reading.amount, deposit.currency) if reading.amount is not None else "",
+        f"ref <code>{esc(reading.reference)}</code>" if reading.reference else "",
+        f"to {esc(' '.join(p for p in (reading.receiver_name, reading.receiver_account) if p))}"
+        if reading.receiver_name or reading.receiver_account else "") if part]
+    lines = [f"🔎 Slip read: {', '.join(read)}" if read else "🔎 Slip: nothing readable"]
+    lines += [f"⚠️ {esc(warning)}" for warning in reading.warnings]
+    return "\n".join(lines) + "\n"
 
 
 def admin_withdrawal(en: Translator, withdrawal: Withdrawal) -> str:

@@ -163,10 +163,31 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Slips (bank transfer images) are private: no URL serves MEDIA_ROOT. Staff see them through a view
+# that checks the session, the bot through a signed, expiring link (ledger/slipserve.py).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    # django-storages reads AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME and the AWS_* credentials (or
+    # boto3's own chain) from the environment; objects are private and never addressed by the browser.
+    SLIP_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
+else:
+    SLIP_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "slips": SLIP_STORAGE,
 }
+# A slip may be up to 10 MB (ledger/validators.py); Django counts files apart from DATA_UPLOAD_MAX_MEMORY_SIZE.
+# Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# How long a slipUrl handed to the bot stays valid.
+SLIP_URL_MAX_AGE_S = int(os.environ.get("SLIP_URL_MAX_AGE_S", "300"))
 # Tests and local runs serve static files straight from the apps.
 WHITENOISE_USE_FINDERS = DEBUG
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import strawberry
 import strawberry_django
+from strawberry.file_uploads import Upload
 
 from graphql_api.permissions import declared, player_or_admin
 from graphql_api.scalars import BigInt
@@ -49,6 +50,20 @@ class DepositInput:
     pppoker_id: str
     idempotency_key: str | None = None
     credit_id: strawberry.ID | None = strawberry.field(default=None, description="Settles this credit when approved.")
+
+
+@strawberry.input(description="createDeposit with the slip image itself (the GraphQL multipart request spec).")
+class SlipDepositInput:
+    telegram_id: BigInt
+    amount: Decimal
+    method: str
+    account_name: str
+    pppoker_id: str
+    slip: Upload = strawberry.field(description="A JPEG, PNG or WebP, at most 10 MB and 40 megapixels.")
+    credit_id: strawberry.ID | None = strawberry.field(default=None, description="Settles this credit when approved.")
+    idempotency_key: str | None = None
+    proof: str | None = strawberry.field(default=None, description="The Telegram file id of the same image, kept "
+                                         "as the deposit's proof.")
 
 
 @strawberry.input
@@ -135,6 +150,13 @@ class Mutation:
                                        account_name=input.account_name, proof=input.proof,
                                        pppoker_id=input.pppoker_id, credit_id=input.credit_id,
                                        idempotency_key=input.idempotency_key)
+
+    @mutation(description="A deposit with its slip image; the worker reads the slip after it is stored.")
+    def create_slip_deposit(self, input: SlipDepositInput) -> DepositType:
+        return services.slip_deposit_create(telegram_id=input.telegram_id, amount=input.amount, method=input.method,
+                                            account_name=input.account_name, pppoker_id=input.pppoker_id,
+                                            slip=input.slip, telegram_file_id=input.proof,
+                                            credit_id=input.credit_id, idempotency_key=input.idempotency_key)
 
     @mutation(admin=True, description="`amount` corrects the deposited amount.")
     def approve_deposit(self, info: strawberry.Info, id: strawberry.ID, amount: Decimal | None = None,

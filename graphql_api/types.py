@@ -11,6 +11,8 @@ import strawberry_django
 from django.db.models import Prefetch
 from strawberry import auto
 
+from graphql_api import slips
+from graphql_api.auth import CallerKind
 from graphql_api.errors import ErrorCode
 from graphql_api.fields import ColumnField, column, related_column
 from graphql_api.scalars import BigInt
@@ -136,6 +138,49 @@ class DepositType(MoneyRequestType):
                              description="In MVR: amountBase once approved; until then, at the method's rate now.")
     def value_base(self) -> Decimal:
         return selectors.deposit_value_base(self)
+
+    @strawberry_django.field(select_related=["slip"], description="Staff and the bot only (a signed link that "
+                             "expires for the bot); null without an uploaded slip.")
+    def slip_url(self, info: strawberry.Info) -> str | None:
+        slip = _slip(self)
+        if slip is None:
+            return None
+        return slips.slip_url(info.context.request, slip, staff=info.context.caller.kind is CallerKind.STAFF)
+
+    @strawberry_django.field(select_related=["slip"], description="What the worker read on the slip; null "
+                             "without an uploaded slip.")
+    def slip_reading(self) -> "SlipReadingType | None":
+        slip = _slip(self)
+        return None if slip is None else SlipReadingType(**vars(selectors.slip_reading(slip)))
+
+
+def _slip(deposit: models.Deposit) -> models.Slip | None:
+    try:
+        return deposit.slip
+    except models.Slip.DoesNotExist:
+        return None
+
+
+@strawberry.type(name="SlipWarning", description="AMOUNT_MISMATCH RECEIVER_MISMATCH DUPLICATE_REFERENCE "
+                 "DUPLICATE_IMAGE: hints for the admin, never a refusal.")
+class SlipWarningType:
+    code: str
+    message: str
+
+
+@strawberry.type(name="SlipReading")
+class SlipReadingType:
+    done: bool = strawberry.field(description="False while the worker has not read the slip yet.")
+    amount: Decimal | None
+    reference: str | None
+    bank: str | None
+    sender: str | None
+    receiver_name: str | None
+    receiver_account: str | None
+    warnings: list[SlipWarningType]
+
+    def __post_init__(self):
+        self.warnings = [SlipWarningType(code=w.code, message=w.message) for w in self.warnings]
 
 
 @strawberry_django.type(models.Withdrawal, name="Withdrawal", field_cls=ColumnField)

@@ -1,5 +1,5 @@
-"""The ledger's timed jobs, run by the Huey worker: seat requests nobody decided expire, open
-credits get their payment reminders, live-support sessions the player left unanswered close, and
+"""The ledger's jobs, run by the Huey worker: each stored slip is read, seat requests nobody decided
+expire, open credits get their payment reminders, live-support sessions the player left unanswered close, and
 each midnight yesterday's report is written.
 
 Huey's periodic tasks fire at most once a minute, but a seat request expires SEAT_REQUEST_TIMEOUT_S
@@ -49,3 +49,14 @@ def daily_report() -> None:
     """Every minute, so a worker that was down at midnight catches up on its first minute back;
     the service writes each day's report once, whoever runs it."""
     services.daily_report_make()
+
+
+@db_task(retries=2, retry_delay=30)
+def read_slip(slip_id: int) -> None:
+    """OCR takes a second or more: in the worker, never in the request that stored the slip."""
+    services.slip_read(slip_id=slip_id)
+
+
+def on_slip_stored(sender, *, slip_id: int, **kwargs) -> None:
+    # Sent after the commit (ledger.signals), so the worker finds the row.
+    read_slip(slip_id)

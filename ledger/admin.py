@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from ledger import selectors, services
 from ledger.actors import Actor, staff_actor
@@ -23,7 +23,7 @@ from ledger.validators import clean_optional_text, clean_rate
 from ledger.errors import LedgerError
 from ledger.models import (
     Admin, Bonus, ConfigChange, DailyReport, DailyTotal, Deposit, Event, IdempotencyRecord, JournalEntry, PaymentMethod,
-    Player, RequestStatus, RevealedSeed, RewardStatus, Spin, SpinAccount, Withdrawal,
+    Player, RequestStatus, RevealedSeed, RewardStatus, Slip, Spin, SpinAccount, Withdrawal,
 )
 from ledger.rules import seed_hash, spins_for_amount
 
@@ -278,7 +278,7 @@ class DepositAdmin(MoneyRequestAdmin):
     list_display = ("id", "created", "who", "pppoker", "account_name", "method", "amount_display", "in_mvr",
                     "spins", "outcome")
     search_fields = ("player__telegram_id", "player__username", "account_name", "pppoker_id", "proof", "legacy_ref")
-    fields_shown = (*MoneyRequestAdmin.request_fields, "in_mvr", "spins", "rate_display", "slip", "proof_display",
+    fields_shown = (*MoneyRequestAdmin.request_fields, "in_mvr", "spins", "rate_display", "slip_shown", "proof_display",
                     *MoneyRequestAdmin.decision_fields)
     approve_form = ApproveDepositForm
     decisions = Decisions(
@@ -305,12 +305,30 @@ class DepositAdmin(MoneyRequestAdmin):
                                                                "At today's rate", spins)
 
     @admin.display(description="Slip")
-    def slip(self, obj):
-        """The place of the slip's image once slips are stored by the backend; until then the slip
-        exists only in Telegram, under the file id shown as the proof."""
+    def slip_shown(self, obj):
+        """The stored image (served by a view that checks the staff session) with what the worker read
+        on it and its warnings; older deposits' slips exist only in Telegram, under the proof's file id."""
         if obj.method.code == "USDT":
             return "No slip: a USDT deposit is proven by its transaction id (below)."
-        return "Not stored here yet: the slip is the photo the player sent the bot (its file id is below)."
+        stored = Slip.objects.filter(deposit=obj).first()
+        if stored is None:
+            return "Not stored here: the slip is the photo the player sent the bot (its file id is below)."
+        url = reverse("staff-slip", args=[obj.pk])
+        image = format_html('<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="Slip of deposit #{}" '
+                            'style="max-width:360px;max-height:640px;border:1px solid #ccc"></a>', url, url, obj.pk)
+        if stored.read_at is None:
+            return format_html("{}<p>Not read yet: the worker reads it shortly.</p>", image)
+        read = [("Bank", stored.bank), ("Amount", f"{stored.amount} {stored.currency}".strip()
+                                        if stored.amount is not None else ""),
+                ("Reference", stored.reference), ("Sender", stored.sender),
+                ("Receiver", " ".join(p for p in (stored.receiver_name, stored.receiver_account) if p))]
+        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>",
+                                ((label, value or "—") for label, value in read))
+        warnings = format_html_join("", '<li><strong>{}</strong>: {}</li>',
+                                    ((w["code"], w["message"]) for w in stored.warnings))
+        return format_html("{}<table>{}</table>{}", image, rows,
+                           format_html("<ul>{}</ul>", warnings) if stored.warnings else
+                           format_html("<p>No warnings.</p>"))
 
     @admin.display(description="Proof")
     def proof_display(self, obj):

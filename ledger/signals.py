@@ -13,3 +13,9 @@ ledger_changed = Signal()  # kwargs: kind (str)
 
 def notify_changed(kind: str) -> None:
     transaction.on_commit(lambda: ledger_changed.send(sender=None, kind=kind))
+
+slip_stored = Signal()  # kwargs: slip_id (int); the worker reads the slip (jobs.apps)
+
+
+def notify_slip_stored(slip_id: int) -> None:
+    transaction.on_commit(lambda: slip_stored.send(sender=None, slip_id=slip_id))

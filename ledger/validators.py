@@ -6,6 +6,7 @@ rounded or guessed: an input that is not exactly valid is refused, so nobody's d
 silently. Numbers are read here only, from their text, in plain ASCII notation: `1e400`,
 Arabic-Indic digits or thirty-digit integers never reach arithmetic or the database.
 """
+import io
 import re
 import unicodedata
 from datetime import date, datetime
@@ -320,3 +321,42 @@ def clean_moment(value: datetime | None, *, field: str) -> datetime | None:
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+SLIP_MAX_BYTES = 10 * 1024 * 1024
+SLIP_MAX_PIXELS = 40_000_000
+SLIP_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def clean_slip_image(upload: Any, *, field: str = "slip"):
+    """A slip image as uploaded: at most 10 MB, a JPEG, PNG or WebP by its content (not its name or
+    the type the client claims), at most 40 megapixels. Returns the decoded Pillow image."""
+    from PIL import Image, UnidentifiedImageError  # only the slip paths pay for importing Pillow
+
+    if isinstance(upload, (bytes, bytearray)):
+        data, size = bytes(upload), len(upload)
+    elif hasattr(upload, "read") and isinstance(getattr(upload, "size", None), int):
+        size = upload.size
+    else:  # e.g. a string where the multipart request's file belongs
+        raise Invalid("The slip must be an uploaded image file.", field=field)
+    if size > SLIP_MAX_BYTES:
+        raise Invalid(f"The slip is over {SLIP_MAX_BYTES // (1024 * 1024)} MB.", field=field)
+    if size == 0:
+        raise Invalid("The slip is empty.", field=field)
+    stream = io.BytesIO(upload.read() if hasattr(upload, "read") else data)
+    try:
+        # The header alone gives the size: a decompression bomb is refused before it is decoded.
+        with Image.open(stream, formats=list(SLIP_FORMATS)) as probe:
+            width, height = probe.size
+            kind = probe.format
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise Invalid("The slip is not a JPEG, PNG or WebP image.", field=field) from None
+    if width * height > SLIP_MAX_PIXELS:
+        raise Invalid(f"The slip is over {SLIP_MAX_PIXELS // 1_000_000} megapixels.", field=field)
+    stream.seek(0)
+    try:
+        image = Image.open(stream, formats=[kind])
+        image.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise Invalid("The slip image is damaged.", field=field) from None
+    return image

@@ -4,12 +4,15 @@ After every step the database, the journal and the model must agree. The
 number of sequences comes from the Hypothesis profile (CI runs 1,000).
 """
 import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
@@ -20,16 +23,18 @@ from ledger.audit import ledger_discrepancies
 from ledger.errors import LedgerError
 from ledger.clubtime import club_today
 from ledger.models import (
-    Bonus, CashbackClaim, CounterState, Credit, CreditStatus, Deposit, PromotionKind, RevealedSeed, SeatRequest, Spin,
-    SpinAccount,
+    Bonus, CashbackClaim, CounterState, Credit, CreditStatus, Deposit, PromotionKind, RevealedSeed, SeatRequest, Slip,
+    Spin, SpinAccount,
 )
 from ledger.rules import SPIN_TIERS, fair_draw, seed_hash, spins_for_amount, winnable_prizes
 from tests.conftest import seed_payment_methods
+from tests.slipfiles import image_bytes
 
 PLAYERS = (5_000_000_001, 5_000_000_002, 3)
 WITH_PPPOKER_ID = PLAYERS[:2]  # the third cannot ask for a seat
 RATES = {"BML": Decimal("1"), "USDT": Decimal("15.40")}
 ADMIN = Actor(label="model admin", telegram_id=1)
+SLIP_IMAGE = image_bytes("PNG", size=(120, 160))
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("3000"), places=2)
 CASHBACK_MIN = Decimal("500")
 
@@ -86,6 +91,10 @@ class LedgerMachine(RuleBasedStateMachine):
         # Each sequence runs in a savepoint that is rolled back at its end.
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
+        self.media = tempfile.TemporaryDirectory()  # the uploaded slips' files, gone with the sequence
+        self.storage = override_settings(STORAGES={**settings.STORAGES, "slips": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": self.media.name}}})
+        self.storage.enable()
         seed_payment_methods()
         self.players = {tid: ModelPlayer() for tid in PLAYERS}
         self.rates = dict(RATES)  # as the admins set them: a rate change moves only later conversions
@@ -102,6 +111,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def teardown(self):
         transaction.set_rollback(True)
         self.atomic.__exit__(None, None, None)
+        self.storage.disable()
+        self.media.cleanup()
 
     def refused(self, code: str, call, **kwargs):
         with pytest.raises(LedgerError) as error:
@@ -109,20 +120,27 @@ class LedgerMachine(RuleBasedStateMachine):
         assert error.value.code == code, error.value.message
 
     @rule(tid=st.sampled_from(PLAYERS), amount=amounts, method=st.sampled_from(sorted(RATES)),
-          name=st.sampled_from(["Ali Ahmed", "Sara Z"]), credit=st.sampled_from(["none", "open", "closed"]))
-    def create_deposit(self, tid, amount, method, name, credit):
+          name=st.sampled_from(["Ali Ahmed", "Sara Z"]), credit=st.sampled_from(["none", "open", "closed"]),
+          uploaded=st.booleans())
+    def create_deposit(self, tid, amount, method, name, credit, uploaded):
+        """`uploaded`: the slip image itself (createSlipDeposit), the same movement with its slip kept."""
         player = self.players[tid]
         credit_id = {"none": None, "open": player.open_credit,
                      "closed": player.closed_credits[-1] if player.closed_credits else None}[credit]
-        kwargs = dict(telegram_id=tid, amount=amount, method=method, account_name=name, proof="slip",
+        kwargs = dict(telegram_id=tid, amount=amount, method=method, account_name=name,
                       pppoker_id="12345", credit_id=credit_id)
+        if uploaded:
+            create, kwargs["slip"] = services.slip_deposit_create, SLIP_IMAGE
+        else:
+            create, kwargs["proof"] = services.deposit_create, "slip"
         if not self.counter_open:
-            return self.refused("COUNTER_CLOSED", services.deposit_create, **kwargs)
+            return self.refused("COUNTER_CLOSED", create, **kwargs)
         if credit == "closed" and credit_id is not None:
-            return self.refused("INVALID", services.deposit_create, **kwargs)
+            return self.refused("INVALID", create, **kwargs)
         if player.pending_deposit:
-            return self.refused("DUPLICATE_PENDING", services.deposit_create, **kwargs)
-        deposit = services.deposit_create(**kwargs)
+            return self.refused("DUPLICATE_PENDING", create, **kwargs)
+        deposit = create(**kwargs)
+        assert Slip.objects.filter(deposit=deposit).exists() == uploaded
         player.pending_deposit = (deposit.pk, amount, method, name, credit_id)
 
     @precondition(lambda self: any(p.pending_deposit for p in self.players.values()))

@@ -6,9 +6,11 @@ the amount set to what the credit owes, and the deposit names the credit: approv
 from __future__ import annotations
 
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from botclient import keyboards, texts
+from botclient.api import BackendUnavailable
 from botclient.handlers import flow
 from botclient.handlers.common import END, BotContext, answer, consumed, conversation, ensure_user, reply, tr
 
@@ -72,8 +74,31 @@ async def got_photo(update: Update, context: BotContext):
     if FLOW.method(context).takes_txid:
         await reply(update, (await tr(update, context))._(texts.TXID_NOT_PHOTO))
         return None
-    FLOW.data(context)["proof"] = update.message.photo[-1].file_id  # the largest size
+    file_id = update.message.photo[-1].file_id  # the largest size
+    FLOW.data(context)["proof"] = file_id
+    FLOW.data(context)["slip"] = {"file_id": file_id, "filename": "slip.jpg"}
     return await FLOW.ask_pppoker(update, context)
+
+
+@consumed
+async def got_image_file(update: Update, context: BotContext):
+    """An image sent as a file: uncompressed, so the slip reads better; the backend checks what it is."""
+    if FLOW.method(context).takes_txid:
+        await reply(update, (await tr(update, context))._(texts.TXID_NOT_PHOTO))
+        return None
+    document = update.message.document
+    FLOW.data(context)["proof"] = document.file_id
+    FLOW.data(context)["slip"] = {"file_id": document.file_id, "filename": document.file_name or "slip"}
+    return await FLOW.ask_pppoker(update, context)
+
+
+async def slip_bytes(context: BotContext, file_id: str) -> bytes:
+    """The slip from Telegram, fetched at confirmation (user_data keeps its id, not megabytes)."""
+    try:
+        telegram_file = await context.bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+    except NetworkError as error:  # TimedOut too: the same as the backend being away, so the state is kept
+        raise BackendUnavailable(f"downloading the slip: {error}") from error
 
 
 @consumed
@@ -105,6 +130,12 @@ async def confirmed(update: Update, context: BotContext):
     user_id = update.effective_user.id
 
     async def create(data: dict):
+        if data.get("slip"):
+            return await context.api.create_slip_deposit(
+                telegram_id=user_id, amount=data["amount"], method=data["method"],
+                account_name=data["account_name_paid"], slip=await slip_bytes(context, data["slip"]["file_id"]),
+                filename=data["slip"]["filename"], file_id=data["slip"]["file_id"], pppoker_id=data["pppoker_id"],
+                idempotency_key=f"deposit:{user_id}:{data['key']}", credit_id=data.get("credit_id"))
         return await context.api.create_deposit(
             telegram_id=user_id, amount=data["amount"], method=data["method"],
             account_name=data["account_name_paid"], proof=data["proof"], pppoker_id=data["pppoker_id"],
@@ -123,6 +154,7 @@ def deposit_conversation():
             flow.AMOUNT: [MessageHandler(keyboards.FREE_TEXT, got_amount)],
             flow.DETAIL: [MessageHandler(keyboards.FREE_TEXT, got_account_name)],
             flow.PROOF: [MessageHandler(filters.PHOTO, got_photo),
+                         MessageHandler(filters.Document.IMAGE, got_image_file),
                          MessageHandler(keyboards.FREE_TEXT, got_text_proof)],
             flow.PPPOKER: [CallbackQueryHandler(got_pppoker, pattern=rf"^{PREFIX}:pp$"),
                            MessageHandler(keyboards.FREE_TEXT, got_pppoker)],

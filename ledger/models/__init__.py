@@ -20,6 +20,7 @@ from ledger.models.promotions import Bonus, CashbackClaim, JoinRequest, Promotio
 from ledger.models.requests import Deposit, MoneyRequest, Withdrawal
 from ledger.models.rollups import DailyReport, DailyTotal
 from ledger.models.rule_tables import PrizeTable, SpinTierTable
+from ledger.models.slips import Slip
 from ledger.models.spins import RevealedSeed, Spin, SpinAccount
 from ledger.models.support import OPEN_STATES, SupportMessage, SupportSession, SupportState
 
@@ -28,6 +29,6 @@ __all__ = [
     "BroadcastDelivery", "BroadcastState", "CashbackClaim", "ConfigChange", "Counter", "CounterState", "Credit",
     "CreditStatus", "DailyReport", "DailyTotal", "DeliveryStatus", "Deposit", "Event", "IdempotencyRecord",
     "JoinRequest", "JournalEntry", "JournalKind", "Language", "MoneyRequest", "PaymentMethod", "Player", "PrizeTable",
-    "Promotion", "PromotionKind", "RequestStatus", "RevealedSeed", "RewardStatus", "SeatRequest", "Spin", "SpinAccount",
-    "SpinTierTable", "SupportMessage", "SupportSession", "SupportState", "Withdrawal",
+    "Promotion", "PromotionKind", "RequestStatus", "RevealedSeed", "RewardStatus", "SeatRequest", "Slip", "Spin",
+    "SpinAccount", "SpinTierTable", "SupportMessage", "SupportSession", "SupportState", "Withdrawal",
 ]

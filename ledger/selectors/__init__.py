@@ -27,6 +27,9 @@ from ledger.selectors.rule_tables import (
     Prizes, Tiers, prize_table_in_force, prize_table_of_version, prize_tables, prizes_of, spin_tiers_in_force,
     tiers_of,
 )
+from ledger.selectors.slips import (
+    SlipReading, SlipWarning, slip_for_token, slip_of_deposit, slip_reading, slip_token,
+)
 from ledger.selectors.spins import (
     Fairness, PrizeOdds, fairness, fairness_of, prize_table, spin_account_get, spin_history, spin_rewards_pending,
 )
@@ -35,17 +38,18 @@ from ledger.selectors.support import support_session_list, support_transcript
 from ledger.selectors.withdrawals import WithdrawalEligibility, withdrawal_eligibility, withdrawal_refusal
 
 __all__ = [
-    "CHART_DAYS", "MAX_PAGE", "MAX_RECIPIENTS", "PENDING_KINDS", "AdminEntry", "Dashboard", "Day", "dashboard",
-    "daily_figures", "pending_counts", "reports", "CashbackEligibility", "CashbackRule", "Fairness", "MethodTotal",
-    "Period", "PrizeOdds", "Prizes", "Report", "Stats", "Tiers", "WithdrawalEligibility", "active_on", "admin_entry",
-    "admin_list", "admin_telegram_ids", "bonus_due", "bonus_list", "broadcast_list", "broadcast_recipients_pending",
-    "by_id", "cashback_claim_list", "cashback_claims_pending", "cashback_eligibility", "cashback_eligibility_of",
-    "config_changes", "counter_closed_refusal", "counter_get", "credit_list", "credit_open_refusal", "deposit_list",
-    "deposit_value_base", "deposits_pending", "existing_ids", "fairness", "fairness_of", "is_admin",
-    "join_request_list", "join_requests_pending", "page", "payment_methods_active", "payment_methods_all", "player_get",
-    "player_list", "players_by_telegram_id", "prize_table", "prize_table_in_force", "prize_table_of_version",
-    "prize_tables", "prizes_of", "promotion_active", "promotion_is_active", "promotion_list", "report",
-    "report_figures", "seat_request_list", "seat_requests_by_legacy_ref", "seat_requests_pending", "spin_account_get",
+    "CHART_DAYS", "MAX_PAGE", "MAX_RECIPIENTS", "PENDING_KINDS", "AdminEntry", "CashbackEligibility", "CashbackRule",
+    "Dashboard", "Day", "Fairness", "MethodTotal", "Period", "PrizeOdds", "Prizes", "Report", "SlipReading",
+    "SlipWarning", "Stats", "Tiers", "WithdrawalEligibility", "active_on", "admin_entry", "admin_list",
+    "admin_telegram_ids", "bonus_due", "bonus_list", "broadcast_list", "broadcast_recipients_pending", "by_id",
+    "cashback_claim_list", "cashback_claims_pending", "cashback_eligibility", "cashback_eligibility_of",
+    "config_changes", "counter_closed_refusal", "counter_get", "credit_list", "credit_open_refusal", "daily_figures",
+    "dashboard", "deposit_list", "deposit_value_base", "deposits_pending", "existing_ids", "fairness", "fairness_of",
+    "is_admin", "join_request_list", "join_requests_pending", "page", "payment_methods_active", "payment_methods_all",
+    "pending_counts", "player_get", "player_list", "players_by_telegram_id", "prize_table", "prize_table_in_force",
+    "prize_table_of_version", "prize_tables", "prizes_of", "promotion_active", "promotion_is_active", "promotion_list",
+    "report", "report_figures", "reports", "seat_request_list", "seat_requests_by_legacy_ref", "seat_requests_pending",
+    "slip_for_token", "slip_of_deposit", "slip_reading", "slip_token", "spin_account_get",
     "spin_account_ids_by_telegram_id", "spin_history", "spin_rewards_pending", "spin_tiers_in_force", "stats",
     "super_admin_id", "support_session_list", "support_transcript", "tiers_of", "withdrawal_eligibility",
     "withdrawal_list", "withdrawal_refusal", "withdrawals_pending",

@@ -23,6 +23,7 @@ from ledger.services.promotions import (
 )
 from ledger.services.reports import daily_report_make
 from ledger.services.rule_tables import prize_table_set, spin_tiers_set
+from ledger.services.slips import slip_deposit_create, slip_read, slip_reading_record, slip_warnings
 from ledger.services.spins import (
     MAX_SPINS_PER_CALL, MAX_SPINS_PER_GRANT, SpinBatch, draw_prize, spin_reward_approve, spin_reward_reject,
     spin_rewards_approve_all, spins_grant, spins_process,
@@ -40,8 +41,9 @@ __all__ = [
     "fairness_client_seed_set", "fairness_server_seed_rotate", "join_request_approve", "join_request_create",
     "join_request_reject", "payment_method_update", "payout_name_set_once", "prize_table_set", "promotion_create",
     "promotion_end", "refuse_while_counter_closed", "seat_request_approve", "seat_request_create",
-    "seat_request_reject", "seat_requests_expire", "spin_reward_approve", "spin_reward_reject",
-    "spin_rewards_approve_all", "spin_tiers_set", "spins_grant", "spins_process", "support_claim", "support_close",
-    "support_message_post", "support_open", "support_sessions_close_idle", "user_language_set", "user_upsert",
+    "seat_request_reject", "seat_requests_expire", "slip_deposit_create", "slip_read", "slip_reading_record",
+    "slip_warnings", "spin_reward_approve", "spin_reward_reject", "spin_rewards_approve_all", "spin_tiers_set",
+    "spins_grant", "spins_process", "support_claim", "support_close", "support_message_post", "support_open",
+    "support_sessions_close_idle", "user_language_set", "user_upsert",
     "withdrawal_approve", "withdrawal_create", "withdrawal_reject",
 ]

@@ -170,6 +170,12 @@ class FakeUser:
         """``content`` is what getFile + download will return for ``file_id``."""
         return self.fake._user_message(self, caption, photo=file_id, content=content)
 
+    def send_document(self, file_id: str, content: bytes, *, file_name: str = "slip.png",
+                      mime_type: str = "image/png", caption: str | None = None) -> QueuedUpdate:
+        """An image sent as a file (not compressed by Telegram); getFile + download return ``content``."""
+        return self.fake._user_message(self, caption, document={"file_id": file_id, "file_name": file_name,
+                                                                 "mime_type": mime_type}, content=content)
+
     def press(self, message: ChatMessage | int, data: str) -> QueuedUpdate:
         return self.fake._callback_query(self, getattr(message, "message_id", message), data)
 
@@ -350,12 +356,21 @@ class TelegramFake:
         return msg
 
     def _user_message(self, user: FakeUser, text: str | None, photo: str | None = None,
-                      content: bytes | None = None) -> QueuedUpdate:
+                      content: bytes | None = None, document: dict | None = None) -> QueuedUpdate:
         with self._cond:
             if photo and (content is not None or photo not in self._files):
-                self._files[photo] = content if content is not None else b"fake-jpeg:" + photo.encode()
+                self._files[photo] = content if content is not None else _placeholder_jpeg(photo)
+            if document:
+                self._files[document["file_id"]] = content
             msg = self._store(user, from_bot=False, text=text, raw_text=text, photo=photo)
-            return self._queue({"message": self._message_json(user, msg)})
+            update = self._message_json(user, msg)
+            if document:
+                update["document"] = {**document, "file_unique_id": f"u{document['file_id']}",
+                                      "file_size": len(content)}
+                if text is not None:
+                    update["caption"] = update.pop("text", text)
+                update.pop("entities", None)
+            return self._queue({"message": update})
 
     def _callback_query(self, user: FakeUser, message_id: int, data: str) -> QueuedUpdate:
         with self._cond:
@@ -578,3 +593,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args) -> None:
         pass  # keep test output readable
+
+
+def _placeholder_jpeg(file_id: str) -> bytes:
+    """A real (tiny) JPEG naming its file id, for photos a test gives no content: the backend decodes slips."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 240), "white")
+    ImageDraw.Draw(image).text((10, 10), file_id, fill="black")
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return out.getvalue()
