@@ -142,7 +142,7 @@ def test_the_desk_sees_the_slip_inline_with_its_reading_and_warnings(api, client
     deposit = read_after_commit(api, client, data, oncommit, amount="1")
     client.force_login(django_user_model.objects.create_user("desk", is_staff=True, is_superuser=True))
     page = client.get(f"/admin/ledger/deposit/{deposit['id']}/change/").content.decode()
-    assert f'<img src="/admin/slips/{deposit["id"]}/"' in page
+    assert f'class="slip-image" src="/admin/slips/{deposit["id"]}/"' in page
     assert truth.reference in page and "AMOUNT_MISMATCH" in page and "RECEIVER_MISMATCH" in page
     assert client.get(f"/admin/slips/{deposit['id']}/").status_code == 200
 
