@@ -16,7 +16,9 @@ from ledger.models import Player
 from ledger.validators import clean_pppoker_id, clean_tally, clean_telegram_id
 from sync.client import SheetsApi, Tab
 from sync.importer.report import ImportReport, SheetTally
-from sync.layout import LAYOUTS, LEGACY_SPIN_HISTORY_WIDTH, SHEET_ORDER, SPIN_HISTORY, check_header, normalize_key
+from sync.layout import (
+    BACKEND_ID, LAYOUTS, LEGACY_SPIN_HISTORY_WIDTH, SHEET_ORDER, SPIN_HISTORY, check_header, normalize_key,
+)
 
 LEGACY_ID_TIME = re.compile(r"^[A-Z]+(\d{14})$")  # DEP20251126185456: requested on the club's clock
 
@@ -35,6 +37,25 @@ class SheetRow:
         index = self.columns.index(column)
         value = self.cells[index] if index < len(self.cells) else None
         return "" if value is None else str(value).strip()
+
+
+# Legacy ids are kept as the rows' legacy_ref (32 characters).
+MAX_LEGACY_REF = 32
+
+
+def legacy_ref(text: str, *, column: str, prefix: str, backend_ids, noun: str) -> str | None:
+    """A row's own id, upper-cased, for a row to take in; None for a row the mirror wrote (the backend's
+    `prefix` + an id in `backend_ids`). Refused: none, a backend-looking id that is no such row, too long."""
+    if not text:
+        raise Refused(f"no {column}")
+    backend = BACKEND_ID.match(text.upper())
+    if backend:
+        if backend.group(1) == prefix and int(backend.group(2)) in backend_ids:
+            return None
+        raise Refused(f"{column} {text} looks like a backend id but there is no such {noun}")
+    if len(text) > MAX_LEGACY_REF:
+        raise Refused(f"{column} {text!r} is longer than {MAX_LEGACY_REF} characters")
+    return text.upper()
 
 
 def read_tabs(api: SheetsApi, report: ImportReport) -> tuple[dict[str, list[list]], Tab | None]:

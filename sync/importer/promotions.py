@@ -20,7 +20,6 @@ from sync.layout import (
     PROMOTION_WORDS, PROMOTIONS, REQUEST_WORDS, normalize_key, request_key, status_from_word, words_listed,
 )
 
-MAX_LEGACY_REF = 32
 KINDS = {PROMOTIONS: PromotionKind.DEPOSIT_BONUS, CASHBACK_PROMOTIONS: PromotionKind.CASHBACK}
 PERCENTAGE_COLUMN = {PROMOTIONS: "Bonus Percentage", CASHBACK_PROMOTIONS: "Cashback Percentage"}
 
@@ -40,20 +39,6 @@ def _percentage(text: str, label: str):
         return clean_percentage(text.strip().rstrip("%").strip())
     except LedgerError as exc:
         raise Refused(f"{label}: {exc.message}") from None
-
-
-def _ref(text: str, prefix: str, existing, *, column: str) -> str | None:
-    """The row's legacy id, upper-cased; None for one the mirror wrote (`prefix` + an id in `existing`)."""
-    if not text:
-        raise Refused(f"no {column}")
-    backend = BACKEND_ID.match(text.upper())
-    if backend:
-        if backend.group(1) == prefix and int(backend.group(2)) in existing:
-            return None
-        raise Refused(f"{text} looks like a backend id but there is no such row")
-    if len(text) > MAX_LEGACY_REF:
-        raise Refused(f"{text!r} is longer than {MAX_LEGACY_REF} characters")
-    return text.upper()
 
 
 class _Promotions:
@@ -82,7 +67,8 @@ def import_promotions(title: str, rows: list[SheetRow], tally: SheetTally) -> No
     seen: dict[str, int] = {}
     for row in rows:
         try:
-            ref = _ref(row["Promotion ID"], "P", backend_ids, column="Promotion ID")
+            ref = cells.legacy_ref(row["Promotion ID"], column="Promotion ID", prefix="P", backend_ids=backend_ids,
+                                   noun="row")
             if ref is None or ref in imported:
                 tally.present += 1
                 continue
@@ -157,7 +143,7 @@ class _Request:
 def _request(row: SheetRow, *, prefix: str, backend_ids: set[int], players, imported: set[str],
              seen: dict[str, int], decided_at: str, decided_by: str) -> _Request | None:
     """What a claim and a join request row share; None if it is in the ledger already."""
-    ref = _ref(row["Request ID"], prefix, backend_ids, column="Request ID")
+    ref = cells.legacy_ref(row["Request ID"], column="Request ID", prefix=prefix, backend_ids=backend_ids, noun="row")
     if ref is None:
         return None
     player = cells.known_player(players, row["User ID"])

@@ -17,7 +17,6 @@ from sync.importer.cells import Refused, SheetRow
 from sync.importer.report import SheetTally
 from sync.layout import BACKEND_ID, DEPOSITS, REQUEST_WORDS, request_key, status_from_word, words_listed
 
-MAX_LEGACY_REF = 32
 
 
 @dataclass(frozen=True)
@@ -79,16 +78,10 @@ def import_requests(title: str, rows: list[SheetRow], tally: SheetTally, *, acto
 
 def _parse(tab: _Tab, row: SheetRow) -> LegacyRequest | None:
     """The row as a request to create; None if it is in the ledger already."""
-    ref = row["Request ID"]
-    if not ref:
-        raise Refused("no Request ID")
-    backend = BACKEND_ID.match(ref.upper())
-    if backend:
-        if backend.group(1) == tab.prefix and int(backend.group(2)) in tab.backend_ids:
-            return None  # a row the mirror wrote
-        raise Refused(f"Request ID {ref} looks like a backend id but there is no such request")
-    if len(ref) > MAX_LEGACY_REF:
-        raise Refused(f"Request ID {ref!r} is longer than {MAX_LEGACY_REF} characters")
+    ref = cells.legacy_ref(row["Request ID"], column="Request ID", prefix=tab.prefix, backend_ids=tab.backend_ids,
+                           noun="request")
+    if ref is None:
+        return None  # a row the mirror wrote
     player = cells.known_player(tab.players, row["User ID"])
     key = request_key(ref, player.telegram_id)
     if key in tab.seen:

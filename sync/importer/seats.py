@@ -26,7 +26,6 @@ from sync.layout import (
     BACKEND_ID, CREDIT_WORDS, SEAT_REQUESTS, SEAT_WORDS, USER_CREDITS, request_key, status_from_word, words_listed,
 )
 
-MAX_LEGACY_REF = 32
 FROM_CREDIT = "legacy sheet"  # who decided a seat known only from its User Credits row
 
 
@@ -71,16 +70,10 @@ class _Tab:
 
     def key_of(self, row: SheetRow) -> tuple[str, str, Player] | None:
         """(key, legacy ref, player) of a row to take in; None for a row the backend already has."""
-        ref = row[self.ref_column]
-        if not ref:
-            raise Refused(f"no {self.ref_column}")
-        backend = BACKEND_ID.match(ref.upper())
-        if backend:
-            if backend.group(1) == "SR" and int(backend.group(2)) in self.backend_ids:
-                return None  # a row the mirror wrote
-            raise Refused(f"{self.ref_column} {ref} looks like a backend id but there is no such seat request")
-        if len(ref) > MAX_LEGACY_REF:
-            raise Refused(f"{self.ref_column} {ref!r} is longer than {MAX_LEGACY_REF} characters")
+        ref = cells.legacy_ref(row[self.ref_column], column=self.ref_column, prefix="SR",
+                               backend_ids=self.backend_ids, noun="seat request")
+        if ref is None:
+            return None  # a row the mirror wrote
         player = cells.known_player(self.players, row["User ID"])
         key = request_key(ref, player.telegram_id)
         if key in self.seen:
