@@ -266,6 +266,10 @@ class LedgerApi:
         return SeatRequest.from_json(await self.mutate("RejectSeatRequest", "rejectSeatRequest",
                                                        id=str(seat_request_id), reason=reason, actor=actor))
 
+    async def credit_amount_in(self, credit_id: int, method: str) -> Decimal | None:
+        data = (await self.execute("CreditAmountIn", id=str(credit_id), method=method))["credit"]
+        return Decimal(data["amountIn"]) if data and data["amountIn"] is not None else None
+
     async def credit(self, credit_id: int) -> Credit | None:
         data = (await self.execute("Credit", id=str(credit_id)))["credit"]
         return Credit.from_json(data) if data else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 
 from botclient.api import BackendRefusal
 from botclient.i18n import N_, Translator
@@ -288,13 +288,6 @@ def accounts(t: Translator, payment_methods: list[PaymentMethod]) -> str:
     if not payment_methods:
         return t._(NO_METHODS)
     return "\n\n".join(method_details(t, method) for method in payment_methods)
-
-
-def amount_to_pay(owed: Decimal, method: PaymentMethod) -> Decimal:
-    """What settles `owed` MVR in the method's currency: rounded up to the cent, so it is never short."""
-    if method.currency == "MVR" or not method.rate_to_base:
-        return owed
-    return (owed / method.rate_to_base).quantize(Decimal("0.01"), rounding=ROUND_UP)
 
 
 def ask_credit_payment(t: Translator, method: PaymentMethod, credit: Credit, amount: Decimal) -> str:

@@ -18,6 +18,7 @@ from graphql_api.fields import ColumnField, column, related_column
 from graphql_api.scalars import BigInt
 from delivery import models as delivery_models
 from ledger import models, selectors, services
+from ledger.validators import amount_to_settle
 
 RequestStatus = strawberry.enum(models.RequestStatus, name="RequestStatus")
 Language = strawberry.enum(models.Language, name="Language", description="What a player reads the bot in.")
@@ -237,6 +238,12 @@ class CreditType:
     reason: str = column(description="Why it was cleared by hand.")
     settlement: DepositType | None = strawberry_django.field(description="The deposit that settled it.")
     reminders_sent: int = column(description="Payment reminders sent so far.")
+
+    @strawberry_django.field(only=["amount"], description="What settles it in a payment method's currency, at its "
+                                                          "rate now, rounded up; null for an unknown method.")
+    def amount_in(self, method: str) -> Decimal | None:
+        found = selectors.payment_method_by_code(method)
+        return amount_to_settle(self.amount, found.rate_to_base) if found else None
 
 
 @strawberry_django.type(models.Promotion, name="Promotion", field_cls=ColumnField)

@@ -10,7 +10,7 @@ import io
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import Any
 
 from ledger.errors import Invalid, NotFound
@@ -79,6 +79,14 @@ def check_amount(amount: Decimal, *, field: str = "amount", label: str = "The am
 def amount_in_base(amount: Decimal, rate_to_base: Decimal) -> Decimal:
     """An amount in a method's currency, in MVR to the cent: the one conversion every path uses."""
     return (amount * rate_to_base).quantize(CENT)
+
+
+def amount_to_settle(owed_base: Decimal, rate_to_base: Decimal) -> Decimal:
+    """What settles `owed_base` MVR in a method's currency: the inverse of amount_in_base, rounded up to
+    the cent so a payment of it is never short."""
+    if rate_to_base == 1:
+        return owed_base
+    return (owed_base / rate_to_base).quantize(CENT, rounding=ROUND_UP)
 
 
 def clean_percentage(value: Any) -> Decimal:

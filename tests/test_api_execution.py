@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 import strawberry
 from django.test import RequestFactory
-from graphql import GraphQLUnionType, get_named_type, is_leaf_type, is_non_null_type
+from graphql import GraphQLUnionType, Undefined, get_named_type, is_leaf_type, is_non_null_type
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -38,7 +38,7 @@ def selection(graphql_type, depth: int, came_from: str = "") -> str:
                                               for member in named.types)
     fields = []
     for name, field in named.fields.items():
-        if any(is_non_null_type(arg.type) and arg.default_value is None for arg in field.args.values()):
+        if any(is_non_null_type(arg.type) and arg.default_value in (None, Undefined) for arg in field.args.values()):
             continue
         if is_leaf_type(get_named_type(field.type)):
             fields.append(name)

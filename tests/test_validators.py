@@ -69,3 +69,12 @@ def test_a_tally_is_a_whole_number_of_zero_or_more(value, tally):
 def test_anything_else_is_not_a_tally(value):
     with pytest.raises(Invalid, match="Available Spins .* is not a whole number of zero or more"):
         clean_tally(value, label="Available Spins")
+
+
+def test_what_settles_a_credit_in_each_currency_is_never_short():
+    """(Moved from the bot's tests: the conversion is the ledger's, the bot asks Credit.amountIn.)"""
+    from ledger.validators import amount_to_settle
+    assert amount_to_settle(Decimal("1500.00"), Decimal("1")) == Decimal("1500.00")
+    assert amount_to_settle(Decimal("1500.00"), Decimal("15.40")) == Decimal("97.41")  # 97.402..., rounded up
+    assert Decimal("97.41") * Decimal("15.40") >= Decimal("1500")
+    assert amount_to_settle(Decimal("154.00"), Decimal("15.40")) == Decimal("10.00")

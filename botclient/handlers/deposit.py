@@ -33,11 +33,11 @@ async def pay_credit(update: Update, context: BotContext):
         await answer(query, t._(texts.CREDIT_NOT_OPEN), alert=True)
         return END
     methods = {m.code: m for m in await context.api.payment_methods()}
-    if code not in methods:
+    amount = await context.api.credit_amount_in(credit.id, code) if code in methods else None
+    if amount is None:
         await answer(query, t._(texts.BUTTON_EXPIRED), alert=True)
         return END
     await answer(query)
-    amount = texts.amount_to_pay(credit.amount, methods[code])
     context.user_data[FLOW.kind] = {"methods": methods, "method": code, "amount": amount, "credit_id": credit.id,
                                     "credit_amount": credit.amount, "saved_pppoker": user.pppoker_id,
                                     "account_name": user.account_name}

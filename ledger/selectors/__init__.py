@@ -11,7 +11,8 @@ from ledger.selectors.dashboard import (
 )
 from ledger.selectors.credits import credit_list, credit_open_refusal, seat_request_list, seat_requests_pending
 from ledger.selectors.players import (
-    AdminEntry, admin_entry, admin_list, admin_telegram_ids, config_changes, is_admin, payment_methods_active,
+    AdminEntry, admin_entry, admin_list, admin_telegram_ids, config_changes, is_admin, payment_method_by_code,
+    payment_methods_active,
     payment_methods_all, player_get, player_list, super_admin_id,
 )
 from ledger.selectors.promotions import (
@@ -45,12 +46,13 @@ __all__ = [
     "cashback_claim_list", "cashback_claims_pending", "cashback_eligibility", "cashback_eligibility_of",
     "config_changes", "counter_closed_refusal", "counter_get", "credit_list", "credit_open_refusal", "daily_figures",
     "dashboard", "deposit_list", "deposit_value_base", "deposits_pending", "existing_ids", "fairness", "fairness_of",
-    "is_admin", "join_request_list", "join_requests_pending", "page", "payment_methods_active", "payment_methods_all",
-    "pending_counts", "player_get", "player_list", "players_by_telegram_id", "prize_table", "prize_table_in_force",
-    "prize_table_of_version", "prize_tables", "prizes_of", "promotion_active", "promotion_is_active", "promotion_list",
-    "report", "report_figures", "reports", "seat_request_list", "seat_requests_by_legacy_ref", "seat_requests_pending",
-    "slip_for_token", "slip_of_deposit", "slip_reading", "slip_token", "spin_account_get",
-    "spin_account_ids_by_telegram_id", "spin_history", "spin_rewards_pending", "spin_tiers_in_force", "stats",
-    "super_admin_id", "support_session_list", "support_transcript", "tiers_of", "withdrawal_eligibility",
-    "withdrawal_list", "withdrawal_refusal", "withdrawals_pending",
+    "is_admin", "join_request_list", "join_requests_pending", "page", "payment_method_by_code",
+    "payment_methods_active", "payment_methods_all", "pending_counts", "player_get", "player_list",
+    "players_by_telegram_id", "prize_table", "prize_table_in_force", "prize_table_of_version", "prize_tables",
+    "prizes_of", "promotion_active", "promotion_is_active", "promotion_list", "report", "report_figures", "reports",
+    "seat_request_list", "seat_requests_by_legacy_ref", "seat_requests_pending", "slip_for_token", "slip_of_deposit",
+    "slip_reading", "slip_token", "spin_account_get", "spin_account_ids_by_telegram_id", "spin_history",
+    "spin_rewards_pending", "spin_tiers_in_force", "stats", "super_admin_id", "support_session_list",
+    "support_transcript", "tiers_of", "withdrawal_eligibility", "withdrawal_list", "withdrawal_refusal",
+    "withdrawals_pending",
 ]

@@ -47,6 +47,10 @@ def payment_methods_active() -> QuerySet[PaymentMethod]:
     return PaymentMethod.objects.filter(is_active=True).order_by("sort_order", "code")
 
 
+def payment_method_by_code(code: str) -> PaymentMethod | None:
+    return PaymentMethod.objects.filter(code__iexact=(code or "").strip()).first()
+
+
 @dataclass(frozen=True)
 class AdminEntry:
     telegram_id: int
