@@ -29,6 +29,9 @@ LIBRARIES = ("strawberry", "strawberry_django", "graphql")
 CLASS_MACHINERY = {"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__annotations__",
                    "__orig_bases__", "__parameters__", "__slots__", "__firstlineno__", "__static_attributes__",
                    "__abstractmethods__", "_abc_impl"}
+# Kept: a constructor takes the product's options (PlannedOptimizer's max_document_length), which the
+# library's would refuse; what it sets up is read only by the overrides that are removed.
+KEPT = {"__init__"}
 
 # name -> what was removed, for the /bench/internals/ answer that run.py verifies.
 switched_off: dict[str, list[str]] = {}
@@ -59,7 +62,7 @@ def switch_off(name: str) -> list[str]:
     removed = []
     for cls in _library_subclasses(module):
         own = [attribute for attribute, value in vars(cls).items()
-               if attribute not in CLASS_MACHINERY and (_is_override(value) or any(
+               if attribute not in CLASS_MACHINERY | KEPT and (_is_override(value) or any(
                    hasattr(base, attribute) for base in cls.__mro__[1:]))]
         for attribute in own:
             delattr(cls, attribute)

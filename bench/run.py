@@ -305,7 +305,7 @@ def parse_args(argv=None):
     parser.add_argument("--cpus", choices=("split", "none"), default=os.environ.get("BENCH_CPUS", "split"),
                         help="split: servers and database on the first half of the CPUs, wrk on the rest")
     parser.add_argument("--busy-retries", type=int, help=f"times a slot is run again when processes not ours used "
-                                                         f"more than {BUSY:.0%} of the CPU during it (1; --quick 0)")
+                                                         f"more than {BUSY * 100:.0f}%% of the CPU during it (1; --quick 0)")
     parser.add_argument("--no-other-rows", action="store_true", help="skip the Sheets and bot rows")
     parser.add_argument("--out", type=Path, help="where the run's block goes (default bench/RESULTS.md; "
                                                  "--quick writes nothing unless given)")

@@ -2,7 +2,9 @@
 
 Not in the project's suite (pytest.ini collects tests/ only): bench/ is not the product.
 """
+import itertools
 import json
+from collections import Counter
 import os
 import subprocess
 import sys
@@ -21,13 +23,17 @@ def result(rps: float, cpu_ms: float) -> Result:
     return Result("lookup", "x", 8, rps=rps, server_cpu_ms=cpu_ms, requests=int(rps * 3))
 
 
-def test_the_rotation_puts_every_slot_once_in_every_place():
+def test_the_rotation_puts_every_slot_in_every_place_and_after_each_neighbour_as_often_as_before_it():
     plan = Plan("default")
     places = {slot.key: set() for slot in plan.slots}
-    for round_index in range(len(plan.slots)):
-        for place, slot in enumerate(plan.order(round_index)):
-            places[slot.key].add(place)
+    follows = Counter()
+    for round_index in range(2 * len(plan.slots)):
+        order = [slot.key for slot in plan.order(round_index)]
+        for place, key in enumerate(order):
+            places[key].add(place)
+        follows.update(itertools.pairwise(order))
     assert all(seen == set(range(len(plan.slots))) for seen in places.values()), places
+    assert all(follows[(a, b)] == follows[(b, a)] for a, b in follows), follows
 
 
 def test_ratios_are_taken_within_each_round_and_cpu_reads_the_same_way_as_throughput():
@@ -73,14 +79,16 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as Li
 from strawberry_django.optimizer import DjangoOptimizerExtension
 from graphql_api.schema import schema
 username = schema._schema.type_map["User"].fields["username"]
-optimizer = next(extension for extension in schema.extensions
-                 if isinstance(extension, type) and issubclass(extension, DjangoOptimizerExtension))
+from graphql_api.optimizer import PlannedOptimizer as optimizer
 print(json.dumps({
     # Strawberry's fast path for basic fields (strawberry/schema/schema_converter.py); its
     # `_is_default` mark is no sign of it: every field without a resolver of its own has that.
     "basic_columns": username.resolve.__name__ == "_get_basic_result",
     "own_execute_fields": schema.execution_context_class.execute_fields is not LibraryContext.execute_fields,
     "optimizer_resolve_hook": optimizer.resolve is DjangoOptimizerExtension.resolve,
+    # A server builds each extension per request, factories included: each must still construct.
+    "extensions_build": all(extension() is not None for extension in schema.extensions if callable(extension)
+                            and not isinstance(extension, type)),
 }))
 """
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "SECRET_KEY": "x", "DEBUG": "1",
@@ -92,7 +100,8 @@ print(json.dumps({
 
 
 def test_each_internals_module_switched_off_gives_the_library_behaviour_and_only_that():
-    product = {"basic_columns": True, "own_execute_fields": True, "optimizer_resolve_hook": False}
+    product = {"basic_columns": True, "own_execute_fields": True, "optimizer_resolve_hook": False,
+               "extensions_build": True}
     assert _inspect_schema("") == product
     assert _inspect_schema("fields") == {**product, "basic_columns": False}
     assert _inspect_schema("execution") == {**product, "own_execute_fields": False}

@@ -477,6 +477,14 @@ class PendingCountsType:
     def seat_requests(self) -> int:
         return selectors.seat_requests_pending().count()
 
+    @strawberry.field(description="Recovery claims.")
+    def cashback_claims(self) -> int:
+        return selectors.cashback_claims_pending().count()
+
+    @strawberry.field
+    def join_requests(self) -> int:
+        return selectors.join_requests_pending().count()
+
 
 @strawberry.type(name="Admin")
 class AdminType:
