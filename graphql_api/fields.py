@@ -7,6 +7,13 @@ or extensions needs none of that: marked "basic", Strawberry reads it through
 its fast path (and graphql_api.execution shortens that path further). Relations
 and custom resolvers keep the full machinery, and the optimizer still sees every
 field, so `only()` and `select_related()` are unchanged.
+
+Replaces: strawberry-django's `StrawberryDjangoField.get_result` and its `is_basic_field` answer for such
+columns. Equivalence: with it on and off, bench/verify.py finds the four benchmarked operations' answers
+identical, and tests/test_api_queries.py pins their query counts; both ran against strawberry-graphql
+0.341.2, strawberry-graphql-django 0.93.0 and graphql-core 3.3.2 (the pins in requirements.txt). Kept
+because it pays: in the internals run of 2026-12-02 (bench/RESULTS.md) the 50-row list served 1.88× the
+req/s with it on than off (half the CPU per request), processSpin(10) 1.12×.
 """
 from collections.abc import Callable
 from functools import cached_property

@@ -1,4 +1,5 @@
 """Rules about where code may do what, checked on the source so no new path can forget them."""
+import ast
 import re
 from pathlib import Path
 
@@ -28,3 +29,15 @@ def test_settings_change_only_in_the_config_services():
     offenders = [str(path.relative_to(ROOT)) for path, text in product_sources()
                  if writes.search(text) and str(path.relative_to(ROOT)) not in allowed]
     assert offenders == []
+
+
+def test_each_module_reaching_into_library_internals_names_the_versions_it_was_checked_against():
+    """A bump of strawberry, strawberry-django or graphql-core must send someone back to the
+    equivalence tests and the internals benchmark (bash bench/run.sh --internals), and to the docstring."""
+    pins = dict(re.findall(r"^([\w-]+)==(\S+)$", (ROOT / "requirements.txt").read_text(), re.MULTILINE))
+    named = [f"{package} {pins[package]}" for package in ("strawberry-graphql", "strawberry-graphql-django",
+                                                          "graphql-core")]
+    for module in ("execution", "fields", "optimizer"):
+        docstring = ast.get_docstring(ast.parse((ROOT / "graphql_api" / f"{module}.py").read_text()))
+        flat = " ".join(docstring.split())
+        assert all(version in flat for version in named), (module, named)
