@@ -18,12 +18,14 @@ DEPOSIT = N_("💰 Deposit")
 WITHDRAW = N_("💸 Withdraw")
 SPINS = N_("🎰 Free Spins")
 SEAT = N_("🪑 Seat")
+RECOVERY = N_("💎 Recovery")
+JOIN = N_("🎮 Join Club")
 ACCOUNT = N_("👤 My account")
 HELP = N_("❓ Help")
 LANGUAGE = N_("🌐 Language")
 SUPPORT = N_("💬 Support")
 ADMIN = "🛠 Admin"  # admins read English
-MENU_BUTTONS = (DEPOSIT, WITHDRAW, SEAT, SPINS, ACCOUNT, HELP, LANGUAGE, SUPPORT, ADMIN)
+MENU_BUTTONS = (DEPOSIT, WITHDRAW, SEAT, SPINS, RECOVERY, JOIN, ACCOUNT, HELP, LANGUAGE, SUPPORT, ADMIN)
 
 
 def labels(button: str) -> list[str]:
@@ -48,8 +50,8 @@ FREE_TEXT = filters.TEXT & ~MENU_PRESS
 
 
 def main_menu(t: Translator, is_admin: bool = False) -> ReplyKeyboardMarkup:
-    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SEAT), t._(SPINS)], [t._(ACCOUNT), t._(HELP)],
-            [t._(LANGUAGE), t._(SUPPORT)]]
+    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SEAT), t._(SPINS)], [t._(RECOVERY), t._(JOIN)],
+            [t._(ACCOUNT), t._(HELP)], [t._(LANGUAGE), t._(SUPPORT)]]
     if is_admin:
         rows[-1].append(ADMIN)
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
@@ -131,12 +133,13 @@ def fairness(t: Translator) -> InlineKeyboardMarkup:
 
 # --- admins ---------------------------------------------------------------------------
 
-KIND_LETTERS = {"deposit": "d", "withdrawal": "w", "spin": "s", "seat": "t", "credit": "k"}
+KIND_LETTERS = {"deposit": "d", "withdrawal": "w", "spin": "s", "seat": "t", "credit": "k", "cashback": "c",
+                "join": "j"}
 LETTER_KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
 # Spin buttons carry the player too: after a decision the bot redraws the player's batch of wins.
 # A credit has no Approve: its one decision, Clear, goes the way of a rejection (it asks a reason).
-DECIDE_PATTERN = re.compile(r"^([dwt]):a:(\d+)$|^(s):a:(\d+):(\d+)$")
-REJECT_PATTERN = re.compile(r"^([dwtk]):r:(\d+)$|^(s):r:(\d+):(\d+)$")
+DECIDE_PATTERN = re.compile(r"^([dwtcj]):a:(\d+)$|^(s):a:(\d+):(\d+)$")
+REJECT_PATTERN = re.compile(r"^([dwtkcj]):r:(\d+)$|^(s):r:(\d+):(\d+)$")
 APPROVE_ALL_PATTERN = re.compile(r"^sa:(\d+)$")
 CREDITS_MENU_PATTERN = re.compile(r"^adm:(seats|credits)$")
 
