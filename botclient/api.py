@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -23,8 +24,8 @@ from graphql.language import FragmentSpreadNode, Visitor
 from botclient import records
 from botclient.records import (
     AccountOverview, AdminEntry, Broadcast, CashbackClaim, CashbackEligibility, CounterStatus, Credit, Deposit,
-    Eligibility, Event, Fairness, JoinRequest, PaymentMethod, Prize, Report, SeatRequest, Spin, SpinAccount, SpinBatch,
-    SupportSession, User, Withdrawal,
+    Eligibility, Event, Fairness, JoinRequest, PaymentMethod, Prize, Promotion, Report, SeatRequest, Spin, SpinAccount,
+    SpinBatch, SupportSession, User, Withdrawal,
 )
 
 logger = logging.getLogger(__name__)
@@ -305,6 +306,19 @@ class LedgerApi:
     async def reject_join_request(self, join_request_id: int, reason: str, actor: int) -> JoinRequest:
         return JoinRequest.from_json(await self.mutate("RejectJoinRequest", "rejectJoinRequest",
                                                        id=str(join_request_id), reason=reason, actor=actor))
+
+    async def promotions(self, first: int = 10) -> list[Promotion]:
+        return [Promotion.from_json(p) for p in (await self.execute("Promotions", first=first))["promotions"]]
+
+    async def create_promotion(self, kind: str, percentage: Decimal, starts_on: date, ends_on: date, actor: int
+                               ) -> Promotion:
+        return Promotion.from_json(await self.mutate(
+            "CreatePromotion", "createPromotion", kind=kind, percentage=str(percentage),
+            startsOn=starts_on.isoformat(), endsOn=ends_on.isoformat(), actor=actor))
+
+    async def end_promotion(self, promotion_id: int, actor: int) -> Promotion:
+        return Promotion.from_json(await self.mutate("EndPromotion", "endPromotion", id=str(promotion_id),
+                                                     actor=actor))
 
     async def credit_amount_in(self, credit_id: int, method: str) -> Decimal | None:
         data = (await self.execute("CreditAmountIn", id=str(credit_id), method=method))["credit"]

@@ -202,6 +202,10 @@ BROADCAST = "p:b"
 BROADCAST_PATTERN = re.compile(r"^p:b$")
 BROADCAST_CANCEL_PATTERN = re.compile(r"^p:bx:(\d+)$")
 # The nonce ties Confirm to the one change it was shown for.
+PROMOTIONS = "p:pr"
+PROMOTIONS_PATTERN = re.compile(r"^p:pr$")
+PROMOTION_NEW_PATTERN = re.compile(r"^p:pn:(DEPOSIT_BONUS|CASHBACK)$")
+PROMOTION_END_PATTERN = re.compile(r"^p:pe:(\d+)$")
 CONFIRM_CHANGE_PATTERN = re.compile(r"^p:ok:([0-9a-f]{8})$")
 PANEL_FLOW = "panel"  # its Cancel button is "x:panel"
 
@@ -224,7 +228,15 @@ def panel_home(queues: list[tuple[str, str, int]], counter_open: bool = True) ->
                                   Button("🧾 Open credits", callback_data="adm:credits")],
                                  [Button("🟢 Counter: open" if counter_open else "🔴 Counter: closed",
                                          callback_data=COUNTER),
-                                  Button("📣 Broadcast", callback_data=BROADCAST)]])
+                                  Button("📣 Broadcast", callback_data=BROADCAST)],
+                                 [Button("🎁 Promotions", callback_data=PROMOTIONS)]])
+
+
+def promotions(endable: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """endable: (promotion id, how its End button names it), for those not over yet."""
+    rows = [[Button(f"⏹ End {label}", callback_data=f"p:pe:{promotion_id}")] for promotion_id, label in endable]
+    return InlineKeyboardMarkup([*rows, [Button("➕ Deposit bonus", callback_data="p:pn:DEPOSIT_BONUS"),
+                                         Button("➕ Recovery", callback_data="p:pn:CASHBACK")], to_panel()])
 
 
 def counter(is_open: bool) -> InlineKeyboardMarkup:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -304,6 +304,24 @@ class JoinRequest:
                    user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
                    decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
                    rejection_reason=data.get("rejectionReason") or "")
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A deposit bonus or recovery promotion; `active` is the backend's (the club's today, not ended)."""
+    id: int
+    kind: str
+    percentage: Decimal
+    starts_on: date
+    ends_on: date
+    active: bool
+    ended_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> Promotion:
+        return cls(id=int(data["id"]), kind=data["kind"], percentage=Decimal(str(data["percentage"])),
+                   starts_on=date.fromisoformat(data["startsOn"]), ends_on=date.fromisoformat(data["endsOn"]),
+                   active=bool(data["active"]), ended_at=_time(data.get("endedAt")))
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ through an English `Translator`.
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from botclient.api import BackendRefusal
 from botclient.i18n import N_, Translator
 from botclient.records import (
     AdminEntry, CashbackClaim, CashbackEligibility, CounterStatus, Credit, Deposit, Eligibility, JoinRequest,
-    MethodTotal, PaymentMethod, Person, Prize, Report, SeatRequest, Spin, User, Withdrawal,
+    MethodTotal, PaymentMethod, Person, Prize, Promotion, Report, SeatRequest, Spin, User, Withdrawal,
 )
 
 UNAVAILABLE = N_("The club's system is not answering right now. Please try again in a minute, nothing was lost.")
@@ -1069,6 +1069,55 @@ def ask_method_value(method: PaymentMethod, field: str) -> str:
 
 
 BAD_RATE = "Please send the rate as a number, e.g. <code>15.42</code>, or /cancel."
+
+# --- promotions ---
+
+PROMOTION_KINDS = {"DEPOSIT_BONUS": "Deposit bonus", "CASHBACK": "Recovery"}
+PROMOTION_FORMAT = "<code>10 2026-12-01 2026-12-31</code>"
+
+
+def promotion_label(promotion: Promotion) -> str:
+    return (f"{PROMOTION_KINDS.get(promotion.kind, promotion.kind)} {rate(promotion.percentage)}% "
+            f"{promotion.starts_on.isoformat()} – {promotion.ends_on.isoformat()}")
+
+
+def promotion_state(promotion: Promotion, today: date) -> str:
+    if promotion.active:
+        return "🟢 active"
+    if promotion.ended_at is not None:
+        return "⏹ ended"
+    # Our date, not the club's: only the wording of one near midnight may be a day off.
+    return "⏳ upcoming" if promotion.starts_on > today else "⏹ ended"
+
+
+def promotions_list(promotions: list[Promotion], today: date) -> str:
+    lines = ["🎁 <b>Promotions</b> (newest first)"]
+    lines += [f"• #{p.id} {esc(promotion_label(p))} · {promotion_state(p, today)}" for p in promotions]
+    if not promotions:
+        lines.append("None yet.")
+    return "\n".join(lines)
+
+
+def ask_promotion(kind: str) -> str:
+    return (f"New <b>{PROMOTION_KINDS[kind].lower()}</b>: send the percentage, the first day and the last day "
+            f"in one message, e.g. {PROMOTION_FORMAT} (days as YYYY-MM-DD, both included). Or /cancel.")
+
+
+def bad_promotion(kind: str, problem: str) -> str:
+    return f"{esc(problem)}\n{ask_promotion(kind)}"
+
+
+def confirm_promotion(label: str) -> str:
+    return f"Start the promotion <b>{esc(label)}</b>?\nPress <b>Confirm</b> to create it."
+
+
+def promotion_created(label: str) -> str:
+    return f"✅ Created the promotion <b>{esc(label)}</b>."
+
+
+def promotion_not_created(label: str, error: BackendRefusal) -> str:
+    return f"❌ The promotion <b>{esc(label)}</b> was not created: {esc(admin_refusal(error))}"
+
 
 # --- admins ---
 
