@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -22,8 +23,9 @@ from graphql.language import FragmentSpreadNode, Visitor
 
 from botclient import records
 from botclient.records import (
-    AccountOverview, AdminEntry, Broadcast, CounterStatus, Credit, Deposit, Eligibility, Event, Fairness,
-    PaymentMethod, Prize, Report, SeatRequest, Spin, SpinAccount, SpinBatch, SupportSession, User, Withdrawal,
+    AccountOverview, AdminEntry, Broadcast, CashbackClaim, CashbackEligibility, CounterStatus, Credit, Deposit,
+    Eligibility, Event, Fairness, JoinRequest, PaymentMethod, Prize, Promotion, Report, SeatRequest, Spin, SpinAccount,
+    SpinBatch, SupportSession, User, Withdrawal,
 )
 
 logger = logging.getLogger(__name__)
@@ -265,6 +267,58 @@ class LedgerApi:
     async def reject_seat_request(self, seat_request_id: int, reason: str, actor: int) -> SeatRequest:
         return SeatRequest.from_json(await self.mutate("RejectSeatRequest", "rejectSeatRequest",
                                                        id=str(seat_request_id), reason=reason, actor=actor))
+
+    # Promotions: recovery claims and joining the club.
+
+    async def cashback_eligibility(self, telegram_id: int) -> CashbackEligibility:
+        data = await self.execute("CashbackEligibility", telegramId=telegram_id)
+        return CashbackEligibility.from_json(data["cashbackEligibility"])
+
+    async def create_cashback_claim(self, *, telegram_id: int, pppoker_id: str, idempotency_key: str
+                                    ) -> CashbackClaim:
+        return CashbackClaim.from_json(await self.mutate("CreateCashbackClaim", "createCashbackClaim", input={
+            "telegramId": telegram_id, "pppokerId": pppoker_id, "idempotencyKey": idempotency_key}))
+
+    async def cashback_claim(self, claim_id: int) -> CashbackClaim | None:
+        data = (await self.execute("CashbackClaim", id=str(claim_id)))["cashbackClaim"]
+        return CashbackClaim.from_json(data) if data else None
+
+    async def approve_cashback_claim(self, claim_id: int, actor: int) -> CashbackClaim:
+        return CashbackClaim.from_json(await self.mutate("ApproveCashbackClaim", "approveCashbackClaim",
+                                                         id=str(claim_id), actor=actor))
+
+    async def reject_cashback_claim(self, claim_id: int, reason: str, actor: int) -> CashbackClaim:
+        return CashbackClaim.from_json(await self.mutate("RejectCashbackClaim", "rejectCashbackClaim",
+                                                         id=str(claim_id), reason=reason, actor=actor))
+
+    async def create_join_request(self, *, telegram_id: int, pppoker_id: str, idempotency_key: str) -> JoinRequest:
+        return JoinRequest.from_json(await self.mutate("CreateJoinRequest", "createJoinRequest", input={
+            "telegramId": telegram_id, "pppokerId": pppoker_id, "idempotencyKey": idempotency_key}))
+
+    async def join_request(self, join_request_id: int) -> JoinRequest | None:
+        data = (await self.execute("JoinRequest", id=str(join_request_id)))["joinRequest"]
+        return JoinRequest.from_json(data) if data else None
+
+    async def approve_join_request(self, join_request_id: int, actor: int) -> JoinRequest:
+        return JoinRequest.from_json(await self.mutate("ApproveJoinRequest", "approveJoinRequest",
+                                                       id=str(join_request_id), actor=actor))
+
+    async def reject_join_request(self, join_request_id: int, reason: str, actor: int) -> JoinRequest:
+        return JoinRequest.from_json(await self.mutate("RejectJoinRequest", "rejectJoinRequest",
+                                                       id=str(join_request_id), reason=reason, actor=actor))
+
+    async def promotions(self, first: int = 10) -> list[Promotion]:
+        return [Promotion.from_json(p) for p in (await self.execute("Promotions", first=first))["promotions"]]
+
+    async def create_promotion(self, kind: str, percentage: Decimal, starts_on: date, ends_on: date, actor: int
+                               ) -> Promotion:
+        return Promotion.from_json(await self.mutate(
+            "CreatePromotion", "createPromotion", kind=kind, percentage=str(percentage),
+            startsOn=starts_on.isoformat(), endsOn=ends_on.isoformat(), actor=actor))
+
+    async def end_promotion(self, promotion_id: int, actor: int) -> Promotion:
+        return Promotion.from_json(await self.mutate("EndPromotion", "endPromotion", id=str(promotion_id),
+                                                     actor=actor))
 
     async def credit_amount_in(self, credit_id: int, method: str) -> Decimal | None:
         data = (await self.execute("CreditAmountIn", id=str(credit_id), method=method))["credit"]

@@ -20,7 +20,7 @@ from botclient.api import BackendError, BackendUnavailable, LedgerApi
 from botclient.board import Board
 from botclient.broadcasts import Broadcaster
 from botclient.config import Config, ConfigError
-from botclient.handlers import admin, credits, deposit, panel, player, seat, spins, support, withdrawal
+from botclient.handlers import admin, credits, deposit, panel, player, promotions, seat, spins, support, withdrawal
 from botclient.handlers.common import BotContext, on_error
 from botclient.i18n import ENGLISH, LANGUAGES, translator
 from botclient.languages import LanguageDirectory
@@ -134,10 +134,12 @@ def build_application(config: Config, *, api: LedgerApi | None = None) -> ClubBo
     application.add_handler(deposit.deposit_conversation(), group=3)
     application.add_handler(withdrawal.withdrawal_conversation(), group=4)
     application.add_handler(seat.seat_conversation(), group=5)
+    application.add_handler(promotions.recovery_conversation(), group=6)
+    application.add_handler(promotions.join_conversation(), group=7)
     application.add_handlers([*spins.spin_handlers(), *admin.admin_handlers(), *panel.panel_handlers(),
                               *credits.credit_handlers(), *support.support_handlers(),
                               *player.menu_handlers(), *player.catch_all_handlers(KNOWN_COMMANDS, support.relay)],
-                             group=6)
+                             group=8)
     application.add_error_handler(on_error)
     return application
 

@@ -24,7 +24,7 @@ from botclient import keyboards, texts
 from botclient.admins import AdminDirectory
 from botclient.api import LedgerApi
 from botclient.i18n import ENGLISH, translator
-from botclient.records import Credit, Deposit, Person, SeatRequest, Spin, Withdrawal
+from botclient.records import CashbackClaim, Credit, Deposit, JoinRequest, Person, SeatRequest, Spin, Withdrawal
 
 logger = logging.getLogger("botclient.board")
 TELEGRAM_FILE_ID = re.compile(r"^[A-Za-z0-9_-]{15,}$")
@@ -70,6 +70,14 @@ class Board:
         markup = keyboards.decide("seat", seat.id) if seat.status == "PENDING" else None
         return View(texts.admin_seat(self.english, seat), markup)
 
+    def cashback_view(self, claim: CashbackClaim) -> View:
+        markup = keyboards.decide("cashback", claim.id) if claim.status == "PENDING" else None
+        return View(texts.admin_cashback(self.english, claim), markup)
+
+    def join_view(self, join: JoinRequest) -> View:
+        markup = keyboards.decide("join", join.id) if join.status == "PENDING" else None
+        return View(texts.admin_join(self.english, join), markup)
+
     def credit_view(self, credit: Credit) -> View:
         markup = keyboards.clear_credit(credit.id) if credit.status == "OPEN" else None
         return View(texts.admin_credit(self.english, credit), markup)
@@ -84,6 +92,12 @@ class Board:
         if kind == "seat":
             seat = await self.api.seat_request(request_id)
             return self.seat_view(seat) if seat else None
+        if kind == "cashback":
+            claim = await self.api.cashback_claim(request_id)
+            return self.cashback_view(claim) if claim else None
+        if kind == "join":
+            join = await self.api.join_request(request_id)
+            return self.join_view(join) if join else None
         if kind == "credit":  # shown in lists only: nothing recorded, the pressed message is redrawn
             credit = await self.api.credit(request_id)
             return self.credit_view(credit) if credit else None

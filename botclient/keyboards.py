@@ -18,12 +18,14 @@ DEPOSIT = N_("💰 Deposit")
 WITHDRAW = N_("💸 Withdraw")
 SPINS = N_("🎰 Free Spins")
 SEAT = N_("🪑 Seat")
+RECOVERY = N_("💎 Recovery")
+JOIN = N_("🎮 Join Club")
 ACCOUNT = N_("👤 My account")
 HELP = N_("❓ Help")
 LANGUAGE = N_("🌐 Language")
 SUPPORT = N_("💬 Support")
 ADMIN = "🛠 Admin"  # admins read English
-MENU_BUTTONS = (DEPOSIT, WITHDRAW, SEAT, SPINS, ACCOUNT, HELP, LANGUAGE, SUPPORT, ADMIN)
+MENU_BUTTONS = (DEPOSIT, WITHDRAW, SEAT, SPINS, RECOVERY, JOIN, ACCOUNT, HELP, LANGUAGE, SUPPORT, ADMIN)
 
 
 def labels(button: str) -> list[str]:
@@ -48,8 +50,8 @@ FREE_TEXT = filters.TEXT & ~MENU_PRESS
 
 
 def main_menu(t: Translator, is_admin: bool = False) -> ReplyKeyboardMarkup:
-    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SEAT), t._(SPINS)], [t._(ACCOUNT), t._(HELP)],
-            [t._(LANGUAGE), t._(SUPPORT)]]
+    rows = [[t._(DEPOSIT), t._(WITHDRAW)], [t._(SEAT), t._(SPINS)], [t._(RECOVERY), t._(JOIN)],
+            [t._(ACCOUNT), t._(HELP)], [t._(LANGUAGE), t._(SUPPORT)]]
     if is_admin:
         rows[-1].append(ADMIN)
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
@@ -131,12 +133,13 @@ def fairness(t: Translator) -> InlineKeyboardMarkup:
 
 # --- admins ---------------------------------------------------------------------------
 
-KIND_LETTERS = {"deposit": "d", "withdrawal": "w", "spin": "s", "seat": "t", "credit": "k"}
+KIND_LETTERS = {"deposit": "d", "withdrawal": "w", "spin": "s", "seat": "t", "credit": "k", "cashback": "c",
+                "join": "j"}
 LETTER_KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
 # Spin buttons carry the player too: after a decision the bot redraws the player's batch of wins.
 # A credit has no Approve: its one decision, Clear, goes the way of a rejection (it asks a reason).
-DECIDE_PATTERN = re.compile(r"^([dwt]):a:(\d+)$|^(s):a:(\d+):(\d+)$")
-REJECT_PATTERN = re.compile(r"^([dwtk]):r:(\d+)$|^(s):r:(\d+):(\d+)$")
+DECIDE_PATTERN = re.compile(r"^([dwtcj]):a:(\d+)$|^(s):a:(\d+):(\d+)$")
+REJECT_PATTERN = re.compile(r"^([dwtkcj]):r:(\d+)$|^(s):r:(\d+):(\d+)$")
 APPROVE_ALL_PATTERN = re.compile(r"^sa:(\d+)$")
 CREDITS_MENU_PATTERN = re.compile(r"^adm:(seats|credits)$")
 
@@ -199,6 +202,10 @@ BROADCAST = "p:b"
 BROADCAST_PATTERN = re.compile(r"^p:b$")
 BROADCAST_CANCEL_PATTERN = re.compile(r"^p:bx:(\d+)$")
 # The nonce ties Confirm to the one change it was shown for.
+PROMOTIONS = "p:pr"
+PROMOTIONS_PATTERN = re.compile(r"^p:pr$")
+PROMOTION_NEW_PATTERN = re.compile(r"^p:pn:(DEPOSIT_BONUS|CASHBACK)$")
+PROMOTION_END_PATTERN = re.compile(r"^p:pe:(\d+)$")
 CONFIRM_CHANGE_PATTERN = re.compile(r"^p:ok:([0-9a-f]{8})$")
 PANEL_FLOW = "panel"  # its Cancel button is "x:panel"
 
@@ -221,7 +228,15 @@ def panel_home(queues: list[tuple[str, str, int]], counter_open: bool = True) ->
                                   Button("🧾 Open credits", callback_data="adm:credits")],
                                  [Button("🟢 Counter: open" if counter_open else "🔴 Counter: closed",
                                          callback_data=COUNTER),
-                                  Button("📣 Broadcast", callback_data=BROADCAST)]])
+                                  Button("📣 Broadcast", callback_data=BROADCAST)],
+                                 [Button("🎁 Promotions", callback_data=PROMOTIONS)]])
+
+
+def promotions(endable: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """endable: (promotion id, how its End button names it), for those not over yet."""
+    rows = [[Button(f"⏹ End {label}", callback_data=f"p:pe:{promotion_id}")] for promotion_id, label in endable]
+    return InlineKeyboardMarkup([*rows, [Button("➕ Deposit bonus", callback_data="p:pn:DEPOSIT_BONUS"),
+                                         Button("➕ Recovery", callback_data="p:pn:CASHBACK")], to_panel()])
 
 
 def counter(is_open: bool) -> InlineKeyboardMarkup:

@@ -29,7 +29,8 @@ BATCH = 50
 MAX_ATTEMPTS = 5  # an event that keeps failing for a non-passing reason is logged and passed over
 MAX_BACKOFF = 10.0
 # The requests admins decide with buttons, and the payload key of their id.
-REQUEST_IDS = {"deposit": "deposit_id", "withdrawal": "withdrawal_id", "seat": "seat_request_id"}
+REQUEST_IDS = {"deposit": "deposit_id", "withdrawal": "withdrawal_id", "seat": "seat_request_id",
+               "cashback": "cashback_claim_id", "join": "join_request_id"}
 
 
 class Notifier:

@@ -16,7 +16,7 @@ from botclient import texts
 from botclient.api import LedgerApi
 from botclient.board import Board, View
 from botclient.i18n import Translator
-from botclient.records import Deposit, SeatRequest, Spin, Withdrawal
+from botclient.records import CashbackClaim, Deposit, JoinRequest, SeatRequest, Spin, Withdrawal
 
 PAGE_SIZE = 5
 
@@ -60,6 +60,14 @@ def _seat_label(en: Translator, seat: SeatRequest) -> str:
     return f"🔎 #{seat.id} {en.money(seat.amount, 'MVR')}"
 
 
+def _cashback_label(en: Translator, claim: CashbackClaim) -> str:
+    return f"🔎 #{claim.id} {en.money(claim.amount, 'MVR')}"
+
+
+def _join_label(en: Translator, join: JoinRequest) -> str:
+    return f"🔎 #{join.id} {join.pppoker_id}"
+
+
 QUEUES: tuple[Queue, ...] = (
     Queue(key="dep", button="💰 Deposits", title="💰 Pending deposits", singular="deposit", plural="deposits",
           count_field="deposits", operation="PendingDepositsPage", list_field="pendingDeposits",
@@ -78,6 +86,14 @@ QUEUES: tuple[Queue, ...] = (
           plural="seat requests", count_field="seatRequests", operation="PendingSeatRequestsPage",
           list_field="pendingSeatRequests", parse=SeatRequest.from_json, get=lambda api, i: api.seat_request(i),
           line=texts.queue_seat_line, label=_seat_label, card=lambda board, seat: board.seat_view(seat)),
+    Queue(key="cb", button="💎 Recovery", title="💎 Pending recovery claims", singular="recovery claim",
+          plural="recovery claims", count_field="cashbackClaims", operation="PendingCashbackClaimsPage",
+          list_field="pendingCashbackClaims", parse=CashbackClaim.from_json, get=lambda api, i: api.cashback_claim(i),
+          line=texts.queue_cashback_line, label=_cashback_label, card=lambda board, claim: board.cashback_view(claim)),
+    Queue(key="join", button="🎮 Join requests", title="🎮 Pending join requests", singular="join request",
+          plural="join requests", count_field="joinRequests", operation="PendingJoinRequestsPage",
+          list_field="pendingJoinRequests", parse=JoinRequest.from_json, get=lambda api, i: api.join_request(i),
+          line=texts.queue_join_line, label=_join_label, card=lambda board, join: board.join_view(join)),
 )
 BY_KEY = {queue.key: queue for queue in QUEUES}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -199,12 +199,16 @@ class Deposit(MoneyRequest):
     credit: Credit | None = None  # the credit this deposit pays
     value_base: Decimal | None = None  # MVR: as approved, or at the method's rate now while pending
     slip_reading: SlipReading | None = None  # None without an uploaded slip
+    bonus_amount: Decimal | None = None  # MVR in chips, loaded with the deposit's: a deposit bonus promotion
+    bonus_percentage: Decimal | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> Deposit:
+        bonus = data.get("bonus") or {}
         return cls(**cls.shared_fields(data), proof=data["proof"], spins_granted=data.get("spinsGranted") or 0,
                    credit=_credit(data.get("credit")), value_base=_decimal(data.get("valueBase")),
-                   slip_reading=SlipReading.from_json(data.get("slipReading")))
+                   slip_reading=SlipReading.from_json(data.get("slipReading")),
+                   bonus_amount=_decimal(bonus.get("amount")), bonus_percentage=_decimal(bonus.get("percentage")))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -236,6 +240,88 @@ class SeatRequest:
                    status=data["status"], user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
                    decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
                    rejection_reason=data.get("rejectionReason") or "", credit=_credit(data.get("credit")))
+
+
+@dataclass(frozen=True)
+class CashbackEligibility:
+    """Whether the player may claim recovery now, and the figures that decide it (cashbackEligibility)."""
+    eligible: bool
+    rule: str | None  # the CashbackRule that fails; None when eligible
+    deposits: Decimal  # D: approved deposits since the reset, MVR
+    minimum: Decimal
+    missing: Decimal
+    percentage: Decimal | None = None
+    amount: Decimal | None = None
+    reason: str = ""  # the backend's English words, for logs only: players read `rule` worded
+
+    @classmethod
+    def from_json(cls, data: dict) -> CashbackEligibility:
+        return cls(eligible=data["eligible"], rule=data.get("rule"), deposits=_decimal(data["depositsSinceReset"]),
+                   minimum=_decimal(data["minimum"]), missing=_decimal(data["missing"]),
+                   percentage=_decimal(data.get("percentage")), amount=_decimal(data.get("amount")),
+                   reason=data.get("reason") or "")
+
+
+@dataclass(frozen=True)
+class CashbackClaim:
+    """A recovery claim: `percentage` of the deposits `deposits` (MVR), loaded as `amount` chips once approved."""
+    id: int
+    amount: Decimal
+    percentage: Decimal
+    deposits: Decimal
+    pppoker_id: str
+    status: str
+    user: Person
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    rejection_reason: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict) -> CashbackClaim:
+        return cls(id=int(data["id"]), amount=_decimal(data["amount"]), percentage=_decimal(data["percentage"]),
+                   deposits=_decimal(data["depositsBase"]), pppoker_id=data.get("pppokerId") or "",
+                   status=data["status"], user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
+                   decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
+                   rejection_reason=data.get("rejectionReason") or "")
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    """A player asking to join the club's PPPoker table with this id."""
+    id: int
+    pppoker_id: str
+    status: str
+    user: Person
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    rejection_reason: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict) -> JoinRequest:
+        return cls(id=int(data["id"]), pppoker_id=data.get("pppokerId") or "", status=data["status"],
+                   user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
+                   decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
+                   rejection_reason=data.get("rejectionReason") or "")
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A deposit bonus or recovery promotion; `active` is the backend's (the club's today, not ended)."""
+    id: int
+    kind: str
+    percentage: Decimal
+    starts_on: date
+    ends_on: date
+    active: bool
+    ended_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> Promotion:
+        return cls(id=int(data["id"]), kind=data["kind"], percentage=Decimal(str(data["percentage"])),
+                   starts_on=date.fromisoformat(data["startsOn"]), ends_on=date.fromisoformat(data["endsOn"]),
+                   active=bool(data["active"]), ended_at=_time(data.get("endedAt")))
 
 
 @dataclass(frozen=True)

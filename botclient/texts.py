@@ -10,14 +10,14 @@ through an English `Translator`.
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from botclient.api import BackendRefusal
 from botclient.i18n import N_, Translator
 from botclient.records import (
-    AdminEntry, CounterStatus, Credit, Deposit, Eligibility, MethodTotal, PaymentMethod, Person, Prize, Report,
-    SeatRequest, Spin, User, Withdrawal,
+    AdminEntry, CashbackClaim, CashbackEligibility, CounterStatus, Credit, Deposit, Eligibility, JoinRequest,
+    MethodTotal, PaymentMethod, Person, Prize, Promotion, Report, SeatRequest, Spin, User, Withdrawal,
 )
 
 UNAVAILABLE = N_("The club's system is not answering right now. Please try again in a minute, nothing was lost.")
@@ -124,6 +124,8 @@ COMMANDS = (
     ("withdraw", N_("Cash out")),
     ("seat", N_("A seat on credit: play now, pay later")),
     ("spins", N_("Free spins")),
+    ("recovery", N_("Recovery: a share of your deposits back")),
+    ("join", N_("Join the club")),
     ("fair", N_("Check that the spins are fair")),
     ("account", N_("My account")),
     ("language", N_("English or Dhivehi")),
@@ -142,6 +144,9 @@ def help_text(t: Translator, *, admin: bool) -> str:
         t._("🪑 <b>Seat</b>: ask for chips on credit; once an admin approves they are loaded, and you pay right "
             "away with the Pay button (a deposit that settles the credit)."),
         t._("🎰 <b>Free Spins</b>: deposits earn spins; wins are loaded after an admin approves them."),
+        t._("💎 <b>Recovery</b>: while a recovery promotion runs, claim a share of your deposits since your last "
+            "withdrawal; an admin approves it and the chips are loaded."),
+        t._("🎮 <b>Join Club</b>: send your PPPoker id; once an admin approves, I send you the club's id and link."),
         t._("👤 <b>My account</b>: your profile, spins and recent requests."),
         t._("💬 <b>Support</b>: write to the club's admins right here; press End when you are done."),
         "",
@@ -275,6 +280,133 @@ def seat_summary(t: Translator, data: dict) -> str:
 def seat_submitted(t: Translator, seat: SeatRequest) -> str:
     return t._("✅ Seat request <b>#{id}</b> for {amount} was sent. An admin will decide soon; I will tell you "
                "when it is decided.").format(id=seat.id, amount=t.money(seat.amount, "MVR"))
+
+
+# --- promotions: recovery (cashback) and joining the club --------------------------------
+
+def _percent(percentage: Decimal | None) -> str:
+    # Not t.number: it rounds to whole numbers, and a promotion may give 7.5%.
+    return f"{(percentage or Decimal(0)).normalize():f}%"
+
+
+def cashback_offer(t: Translator, eligibility: CashbackEligibility, saved_pppoker: str) -> str:
+    """Eligible: the figures of the claim, then which PPPoker id gets the chips."""
+    return "\n".join([
+        t._("💎 <b>Recovery</b>: you can claim {percentage} of your deposits since your last withdrawal or "
+            "recovery.").format(percentage=_percent(eligibility.percentage)),
+        t._("Deposits counted: {deposits}").format(deposits=t.money(eligibility.deposits, "MVR")),
+        t._("Recovery: <b>{amount}</b> in chips").format(amount=t.money(eligibility.amount, "MVR")),
+        "",
+        ask_pppoker(t, saved_pppoker),
+    ])
+
+
+# Why a player may not claim recovery now, one sentence per CashbackRule of the schema.
+CASHBACK_RULES = {
+    "NO_PROMOTION": N_("💎 There is no recovery promotion running right now. I will be glad to help when there "
+                       "is one."),
+    "PENDING_CLAIM": N_("💎 Your recovery claim is still waiting for an admin; I will tell you when it is "
+                        "decided."),
+    "ALREADY_CLAIMED": N_("💎 You already received your recovery in this promotion."),
+    "CREDIT_OPEN": N_("💎 Recovery is not paid while you owe for a seat. Please pay that credit first."),
+}
+
+
+def cashback_not_eligible(t: Translator, eligibility: CashbackEligibility) -> str:
+    if eligibility.rule == "BELOW_MINIMUM":
+        return t._("💎 Recovery needs at least {minimum} of deposits since your last withdrawal or recovery; you "
+                   "have {deposits}. Deposit {missing} more to claim it.").format(
+            minimum=t.money(eligibility.minimum, "MVR"), deposits=t.money(eligibility.deposits, "MVR"),
+            missing=t.money(eligibility.missing, "MVR"))
+    return t._(CASHBACK_RULES.get(eligibility.rule, REFUSALS["NOT_ELIGIBLE"]))
+
+
+def cashback_summary(t: Translator, data: dict) -> str:
+    return "\n".join([
+        t._("<b>Please check your recovery claim</b>"),
+        t._("Recovery: <b>{amount}</b> in chips ({percentage} of {deposits})").format(
+            amount=t.money(data["amount"], "MVR"), percentage=_percent(data["percentage"]),
+            deposits=t.money(data["deposits"], "MVR")),
+        t._("PPPoker id: <code>{pppoker_id}</code>").format(pppoker_id=esc(data["pppoker_id"])),
+        "",
+        t._(CONFIRM_HINT),
+    ])
+
+
+def cashback_submitted(t: Translator, claim: CashbackClaim) -> str:
+    return t._("✅ Recovery claim <b>#{id}</b> for {amount} was sent. An admin will decide soon; I will tell you "
+               "when it is decided.").format(id=claim.id, amount=t.money(claim.amount, "MVR"))
+
+
+def cashback_refusal(t: Translator, error: BackendRefusal) -> str:
+    """At Confirm the figures may have changed since the offer: the backend's NOT_ELIGIBLE says so."""
+    if error.code == "NOT_ELIGIBLE":
+        return t._("💎 Your recovery can no longer be claimed as shown: your deposits or claims changed "
+                   "meanwhile. Press 💎 Recovery again to see where you stand.")
+    return refusal(t, error)
+
+
+ASK_JOIN = N_("🎮 <b>Join the club</b>: an admin adds your PPPoker account to the club's table, and I send you "
+              "the club's id and link.")
+JOIN_DUPLICATE = N_("🎮 Your request to join the club is still waiting for an admin; I will tell you when it is "
+                    "decided.")
+
+
+def ask_join_pppoker(t: Translator, saved: str) -> str:
+    if saved:
+        return t._("Which <b>PPPoker id</b> should join the club? Press the button to use <code>{pppoker_id}</code>, "
+                   "or send another one.").format(pppoker_id=esc(saved))
+    return ask_pppoker(t, saved)
+
+
+def join_refusal(t: Translator, error: BackendRefusal) -> str:
+    if error.code == "DUPLICATE_PENDING":
+        return t._(JOIN_DUPLICATE)
+    return refusal(t, error)
+
+
+def join_summary(t: Translator, data: dict) -> str:
+    return "\n".join([
+        t._("<b>Please check your request to join the club</b>"),
+        t._("PPPoker id: <code>{pppoker_id}</code>").format(pppoker_id=esc(data["pppoker_id"])),
+        "",
+        t._(CONFIRM_HINT),
+    ])
+
+
+def join_submitted(t: Translator, join: JoinRequest) -> str:
+    return t._("✅ Request <b>#{id}</b> to join the club was sent. An admin will decide soon; I will tell you "
+               "when it is decided.").format(id=join.id)
+
+
+def _join_approved(t: Translator, payload: dict) -> str:
+    club_id, link = str(payload.get("club_id") or "").strip(), str(payload.get("club_link") or "").strip()
+    lines = [t._("✅ Welcome to the club! Your request #{id} was approved.").format(id=payload.get("join_request_id"))]
+    if club_id:
+        lines.append(t._("Club id: <code>{club_id}</code>").format(club_id=esc(club_id)))
+    if link:
+        lines.append(t._("Club link: {link}").format(link=esc(link)))
+    if not (club_id and link):  # the club has not set them: the player is not left guessing
+        lines.append(t._("An admin will send you what is missing to find the club in PPPoker; write to 💬 "
+                         "Support if you need it sooner."))
+    return "\n".join(lines)
+
+
+def promotion_notice(t: Translator, kind: str, payload: dict) -> str | None:
+    mvr = {**payload, "currency": "MVR"}  # recovery is in MVR
+    reason = esc(payload.get("reason", ""))
+    if kind == "cashback.approved":
+        return t._("✅ Your recovery claim #{id} was approved: <b>{amount}</b> in chips are being loaded.").format(
+            id=payload.get("cashback_claim_id"), amount=_amount(t, mvr))
+    if kind == "cashback.rejected":
+        return t._("❌ Your recovery claim #{id} for {amount} was rejected.\nReason: {reason}").format(
+            id=payload.get("cashback_claim_id"), amount=_amount(t, mvr), reason=reason)
+    if kind == "join.approved":
+        return _join_approved(t, payload)
+    if kind == "join.rejected":
+        return t._("❌ Your request #{id} to join the club was rejected.\nReason: {reason}").format(
+            id=payload.get("join_request_id"), reason=reason)
+    return None  # *.created: the player was told "sent" already
 
 
 def credit_open(t: Translator, credit: Credit) -> str:
@@ -449,6 +581,13 @@ def _amount(t: Translator, payload: dict) -> str:
         return esc(payload.get("amount", ""))
 
 
+def _decimal_or_none(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except ArithmeticError:
+        return None
+
+
 def _deposit_approved(t: Translator, payload: dict) -> str:
     if payload.get("settled_credit_id"):  # the chips were loaded with the seat: this paid for them
         text = t._("✅ Your payment #{id} of {amount} was approved: your credit #{credit} is settled. Thank "
@@ -457,6 +596,10 @@ def _deposit_approved(t: Translator, payload: dict) -> str:
     else:
         text = t._("✅ Your deposit #{id} of {amount} was approved; your chips are being loaded.").format(
             id=payload.get("deposit_id"), amount=_amount(t, payload))
+    if payload.get("bonus_amount"):
+        text += " " + t._("With it comes a <b>{bonus}</b> deposit bonus ({percentage}), loaded with your "
+                          "chips 🎁.").format(bonus=_amount(t, {"amount": payload["bonus_amount"], "currency": "MVR"}),
+                                             percentage=_percent(_decimal_or_none(payload.get("bonus_percentage"))))
     spins = payload.get("spins_granted") or 0
     if spins:
         text += " " + t.ngettext("You earned <b>{count}</b> free spin 🎰.", "You earned <b>{count}</b> free "
@@ -492,6 +635,8 @@ def player_notice(t: Translator, kind: str, payload: dict) -> str | None:
     if kind == "spin.rejected":
         return t._("❌ Your spin win of {chips} chips was rejected.\nReason: {reason}").format(
             chips=t.number(payload.get("chips", 0)), reason=reason)
+    if kind.startswith(("cashback.", "join.")):
+        return promotion_notice(t, kind, payload)
     return seat_notice(t, kind, payload)
 
 
@@ -573,8 +718,18 @@ def admin_deposit(en: Translator, deposit: Deposit, *, proof_as_photo: bool) -> 
             + (f"🪑 Pays credit #{deposit.credit.id} ({en.money(deposit.credit.amount, 'MVR')} owed, "
                f"{deposit.credit.status.lower()})\n" if deposit.credit else "")
             + slip_hints(en, deposit)
+            + deposit_bonus_line(en, deposit)
             + f"Requested: {en.time(deposit.created_at)}\n"
             + outcome(en, deposit.status, deposit.decided_by, deposit.decided_at, deposit.rejection_reason))
+
+
+def deposit_bonus_line(en: Translator, deposit: Deposit) -> str:
+    """What the admin loads when a deposit bonus came with the approval: the deposit's chips and the bonus."""
+    if deposit.bonus_amount is None:
+        return ""
+    chips = deposit.value_base if deposit.value_base is not None else deposit.amount_base
+    return (f"🎁 Load <b>{en.money(chips, 'MVR')} + bonus {en.money(deposit.bonus_amount, 'MVR')}</b> "
+            f"({_percent(deposit.bonus_percentage)} deposit bonus)\n")
 
 
 def slip_hints(en: Translator, deposit: Deposit) -> str:
@@ -618,6 +773,26 @@ def admin_seat(en: Translator, seat: SeatRequest) -> str:
     return "\n".join(lines)
 
 
+def admin_cashback(en: Translator, claim: CashbackClaim) -> str:
+    return "\n".join([
+        f"💎 <b>Recovery claim #{claim.id}</b>",
+        f"Player: {person(claim.user)}",
+        f"Load: <b>{en.money(claim.amount, 'MVR')}</b> in chips ({_percent(claim.percentage)} of deposits "
+        f"{en.money(claim.deposits, 'MVR')})",
+        f"PPPoker id: <code>{esc(claim.pppoker_id)}</code>",
+        f"Requested: {en.time(claim.created_at)}",
+        outcome(en, claim.status, claim.decided_by, claim.decided_at, claim.rejection_reason)])
+
+
+def admin_join(en: Translator, join: JoinRequest) -> str:
+    return "\n".join([
+        f"🎮 <b>Join request #{join.id}</b>",
+        f"Player: {person(join.user)}",
+        f"PPPoker id: <code>{esc(join.pppoker_id)}</code>: add it to the club's table, then approve",
+        f"Requested: {en.time(join.created_at)}",
+        outcome(en, join.status, join.decided_by, join.decided_at, join.rejection_reason)])
+
+
 CREDIT_OUTCOMES = {"OPEN": "⏳ <b>Open</b>: owed", "SETTLED": "✅ <b>Settled</b>", "CLEARED": "🧹 <b>Cleared</b>"}
 
 
@@ -654,7 +829,8 @@ def admin_spins(en: Translator, player: Person, spins: list[Spin]) -> str:
     return "\n".join(lines)
 
 
-KIND_NAMES = {"seat": "seat request"}  # the other kinds are named as they are
+# The other kinds are named as they are.
+KIND_NAMES = {"seat": "seat request", "cashback": "recovery claim", "join": "join request"}
 
 
 def ask_reason(kind: str, request_id: int) -> str:
@@ -677,7 +853,8 @@ def decided_toast(status: str) -> str:
 
 NO_PENDING = {"deposit": "No pending deposits. 🎉", "withdrawal": "No pending withdrawals. 🎉",
               "spin": "No pending spin rewards. 🎉", "seat": "No pending seat requests. 🎉",
-              "credit": "No open credits. 🎉"}
+              "credit": "No open credits. 🎉", "cashback": "No pending recovery claims. 🎉",
+              "join": "No pending join requests. 🎉"}
 REASON_AGAIN = "\nSend the reason again when it is back, or /cancel."
 ANOTHER_REASON = "\nSend another reason, or /cancel."
 
@@ -731,6 +908,14 @@ def queue_spin_line(en: Translator, spin: Spin) -> str:
 
 def queue_seat_line(en: Translator, seat: SeatRequest) -> str:
     return _queue_line(en, seat, f"{en.money(seat.amount, 'MVR')} on credit")
+
+
+def queue_cashback_line(en: Translator, claim: CashbackClaim) -> str:
+    return _queue_line(en, claim, f"{en.money(claim.amount, 'MVR')} recovery")
+
+
+def queue_join_line(en: Translator, join: JoinRequest) -> str:
+    return _queue_line(en, join, f"PPPoker <code>{esc(join.pppoker_id)}</code>")
 
 
 def panel_home(en: Translator, queues, counts: dict[str, int]) -> str:
@@ -884,6 +1069,55 @@ def ask_method_value(method: PaymentMethod, field: str) -> str:
 
 
 BAD_RATE = "Please send the rate as a number, e.g. <code>15.42</code>, or /cancel."
+
+# --- promotions ---
+
+PROMOTION_KINDS = {"DEPOSIT_BONUS": "Deposit bonus", "CASHBACK": "Recovery"}
+PROMOTION_FORMAT = "<code>10 2026-12-01 2026-12-31</code>"
+
+
+def promotion_label(promotion: Promotion) -> str:
+    return (f"{PROMOTION_KINDS.get(promotion.kind, promotion.kind)} {rate(promotion.percentage)}% "
+            f"{promotion.starts_on.isoformat()} – {promotion.ends_on.isoformat()}")
+
+
+def promotion_state(promotion: Promotion, today: date) -> str:
+    if promotion.active:
+        return "🟢 active"
+    if promotion.ended_at is not None:
+        return "⏹ ended"
+    # Our date, not the club's: only the wording of one near midnight may be a day off.
+    return "⏳ upcoming" if promotion.starts_on > today else "⏹ ended"
+
+
+def promotions_list(promotions: list[Promotion], today: date) -> str:
+    lines = ["🎁 <b>Promotions</b> (newest first)"]
+    lines += [f"• #{p.id} {esc(promotion_label(p))} · {promotion_state(p, today)}" for p in promotions]
+    if not promotions:
+        lines.append("None yet.")
+    return "\n".join(lines)
+
+
+def ask_promotion(kind: str) -> str:
+    return (f"New <b>{PROMOTION_KINDS[kind].lower()}</b>: send the percentage, the first day and the last day "
+            f"in one message, e.g. {PROMOTION_FORMAT} (days as YYYY-MM-DD, both included). Or /cancel.")
+
+
+def bad_promotion(kind: str, problem: str) -> str:
+    return f"{esc(problem)}\n{ask_promotion(kind)}"
+
+
+def confirm_promotion(label: str) -> str:
+    return f"Start the promotion <b>{esc(label)}</b>?\nPress <b>Confirm</b> to create it."
+
+
+def promotion_created(label: str) -> str:
+    return f"✅ Created the promotion <b>{esc(label)}</b>."
+
+
+def promotion_not_created(label: str, error: BackendRefusal) -> str:
+    return f"❌ The promotion <b>{esc(label)}</b> was not created: {esc(admin_refusal(error))}"
+
 
 # --- admins ---
 

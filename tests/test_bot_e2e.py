@@ -7,6 +7,7 @@ two admins are shared. Assertions run in the test thread only: the bot runs on i
 thread and event loop, because the fake's waits block.
 """
 import asyncio
+import contextlib
 import logging
 import re
 import statistics
@@ -31,7 +32,8 @@ PLAYER_BASE = 2**40  # real Telegram ids exceed 2^31
 SLIP = "AgACAgIAAxkBAAIBslip-0001"
 TXID = "0x" + "c0ffee" * 10 + "abcd"
 WAIT = 15  # seconds; generous for a loaded CI machine, never reached when things work
-MENU = [[keyboards.DEPOSIT, keyboards.WITHDRAW], [keyboards.SEAT, keyboards.SPINS], [keyboards.ACCOUNT, keyboards.HELP],
+MENU = [[keyboards.DEPOSIT, keyboards.WITHDRAW], [keyboards.SEAT, keyboards.SPINS],
+        [keyboards.RECOVERY, keyboards.JOIN], [keyboards.ACCOUNT, keyboards.HELP],
         [keyboards.LANGUAGE, keyboards.SUPPORT]]
 EN, DV = (Translator(language, ZoneInfo("Indian/Maldives")) for language in ("en", "dv"))
 THAANA = re.compile("[\u0780-\u07bf]")
@@ -97,12 +99,19 @@ class Errors(logging.Handler):
 
 @pytest.fixture(scope="module")
 def world():
+    with live_world() as world:
+        yield world
+
+
+@contextlib.contextmanager
+def live_world(extra_env: dict | None = None):
+    """`extra_env`: settings of the backend a module needs (e.g. the club's id and link)."""
     threads_before = set(threading.enumerate())
     errors = Errors()
     for name in ("botclient", "telegram"):
         logging.getLogger(name).addHandler(errors)
     with TelegramFake(bot_token=BOT_TOKEN) as fake, \
-            LiveBackend(api_token=API_TOKEN, admin_ids=[ADMIN_A, ADMIN_B], workers=3) as backend:
+            LiveBackend(api_token=API_TOKEN, admin_ids=[ADMIN_A, ADMIN_B], workers=3, extra_env=extra_env) as backend:
         backend.manage("shell", "-c", "from ledger.models import PaymentMethod as M; "
                                       "M.objects.filter(code__in=['BML', 'MIB']).update("
                                       "account_number='7730000123456', account_holder='Club Ltd'); "

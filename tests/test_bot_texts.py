@@ -16,7 +16,7 @@ from graphql import build_schema
 from botclient import i18n, keyboards, texts
 from botclient.api import BackendRefusal
 from botclient.i18n import Translator, compile_catalogs
-from botclient.records import Eligibility, PaymentMethod
+from botclient.records import CashbackEligibility, Eligibility, PaymentMethod
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "botclient"
@@ -146,6 +146,29 @@ def test_menu_keys_are_translated_and_recognised_in_either_language():
                    keyboards.HELP, keyboards.LANGUAGE):
         assert set(keyboards.labels(button)) == {EN._(button), DV._(button)} and len(keyboards.labels(button)) == 2
     assert [b.text for b in keyboards.languages().inline_keyboard[0]] == ["English", "ދިވެހި"]
+
+
+def cashback_rules() -> list[str]:
+    return list(build_schema((ROOT / "schema.graphql").read_text()).type_map["CashbackRule"].values)
+
+
+@pytest.mark.parametrize("rule", cashback_rules())
+def test_every_recovery_rule_has_its_own_sentence_in_both_languages(rule):
+    refused = CashbackEligibility(eligible=False, rule=rule, deposits=Decimal("200"), minimum=Decimal("500"),
+                                  missing=Decimal("300"), reason="the backend's own English words")
+    english, dhivehi_text = texts.cashback_not_eligible(EN, refused), texts.cashback_not_eligible(DV, refused)
+    assert english != texts.REFUSALS["NOT_ELIGIBLE"] and "backend" not in english
+    assert THAANA.search(dhivehi_text) and "backend" not in dhivehi_text
+    if rule == "BELOW_MINIMUM":  # how much more, and the figures it comes from
+        for text in (english, dhivehi_text):
+            assert all(figure in text for figure in ("500.00 MVR", "200.00 MVR", "300.00 MVR"))
+
+
+def test_a_join_approval_without_the_clubs_link_says_what_happens_instead():
+    both = texts.player_notice(EN, "join.approved", {"join_request_id": 4, "club_id": "77", "club_link": "https://x"})
+    assert "Club id: <code>77</code>" in both and "Club link: https://x" in both and "missing" not in both
+    neither = texts.player_notice(DV, "join.approved", {"join_request_id": 4, "club_id": "", "club_link": ""})
+    assert THAANA.search(neither) and "#4" in neither and "<code>" not in neither
 
 
 def test_help_lists_every_command():

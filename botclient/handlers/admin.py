@@ -32,7 +32,8 @@ async def _status(context: BotContext, kind: str, request_id: int):
         credit = await context.api.credit(request_id)
         return (credit.status, credit.closed_by) if credit else ("UNKNOWN", None)
     lookup = {"deposit": context.api.deposit, "withdrawal": context.api.withdrawal, "spin": context.api.spin,
-              "seat": context.api.seat_request}[kind]
+              "seat": context.api.seat_request, "cashback": context.api.cashback_claim,
+              "join": context.api.join_request}[kind]
     request = await lookup(request_id)
     return (request.status, request.decided_by) if request else ("UNKNOWN", None)
 
@@ -63,7 +64,8 @@ async def approve(update: Update, context: BotContext):
         return
     admin = update.effective_user.id
     call = {"deposit": context.api.approve_deposit, "withdrawal": context.api.approve_withdrawal,
-            "spin": context.api.approve_spin_reward, "seat": context.api.approve_seat_request}[kind]
+            "spin": context.api.approve_spin_reward, "seat": context.api.approve_seat_request,
+            "cashback": context.api.approve_cashback_claim, "join": context.api.approve_join_request}[kind]
     try:
         await call(request_id, admin)
         toast = texts.decided_toast("APPROVED")
@@ -128,7 +130,8 @@ async def got_reason(update: Update, context: BotContext):
     kind, request_id = job["kind"], job["id"]
     call = {"deposit": context.api.reject_deposit, "withdrawal": context.api.reject_withdrawal,
             "spin": context.api.reject_spin_reward, "seat": context.api.reject_seat_request,
-            "credit": context.api.clear_credit}[kind]
+            "credit": context.api.clear_credit, "cashback": context.api.reject_cashback_claim,
+            "join": context.api.reject_join_request}[kind]
     try:
         await call(request_id, reason, update.effective_user.id)
     except BackendUnavailable:

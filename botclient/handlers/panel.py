@@ -5,14 +5,17 @@ Every screen is read from the backend when it is drawn, and a button press redra
 is on, so paging through a queue or moving between screens keeps one message. Only what needs a
 message of its own gets one: a request's card (Open), and the question after an admin typed a value.
 
-A change (a method's account number, holder, rate or status; adding or removing an admin) shows
-before → after and waits for Confirm. Whether the admin may make it, whether the value is valid and
+A change (a method's account number, holder, rate or status; adding or removing an admin; ending a
+promotion) shows before → after and waits for Confirm; a new promotion shows its summary first.
+Whether the admin may make it, whether the value is valid (a promotion's percentage, days, overlap) and
 that the super admin stays are the backend's calls: its refusal is shown by its code. The periods
 of the reports are the backend's too (report(period)); the bot computes no figure.
 """
 from __future__ import annotations
 
 import secrets
+from datetime import date
+from decimal import Decimal
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -176,6 +179,20 @@ async def admins(update: Update, context: BotContext):
                                  for e in entries]))
 
 
+async def _promotions_screen(context: BotContext) -> tuple[str, object]:
+    found = await context.api.promotions()
+    today = date.today()
+    endable = [(p.id, texts.promotion_label(p)) for p in found
+               if p.ended_at is None and (p.active or p.starts_on > today)]
+    return texts.promotions_list(found, today), keyboards.promotions(endable)
+
+
+async def promotions(update: Update, context: BotContext):
+    if not await _pressed(update, context):
+        return
+    await show(update, *await _promotions_screen(context))
+
+
 # --- changes: the value, before -> after, Confirm --------------------------------------------------
 
 def _method_change(code: str, field: str, before: str) -> dict:
@@ -234,6 +251,48 @@ async def without_announcement(update: Update, context: BotContext):
 
 
 @consumed
+async def ask_promotion(update: Update, context: BotContext):
+    kind = keyboards.PROMOTION_NEW_PATTERN.match(update.callback_query.data).group(1)
+    if not await _pressed(update, context):
+        return END
+    context.user_data[DATA_KEY] = {"op": "promotion", "kind": kind, "back": keyboards.PROMOTIONS,
+                                   "back_label": "🎁 Promotions"}
+    await show(update, texts.ask_promotion(kind), keyboards.panel_cancel())
+    return VALUE
+
+
+def _typed_promotion(text: str) -> tuple[tuple[Decimal, date, date] | None, str]:
+    """(percentage, first day, last day) as typed, or None and what is wrong with the form; the backend
+    judges the values (the range, the order of the days, an overlap)."""
+    parts = text.split()
+    if len(parts) != 3:
+        return None, f"That is {len(parts)} value(s); send three: the percentage, the first day and the last day."
+    percentage = parse_amount(parts[0].rstrip("%"))
+    if percentage is None:
+        return None, f"“{parts[0]}” is not a percentage."
+    days = []
+    for part in parts[1:]:
+        try:
+            days.append(date.fromisoformat(part))
+        except ValueError:
+            return None, f"“{part}” is not a day as YYYY-MM-DD."
+    return (percentage, days[0], days[1]), ""
+
+
+@consumed
+async def ask_end_promotion(update: Update, context: BotContext):
+    promotion_id = int(keyboards.PROMOTION_END_PATTERN.match(update.callback_query.data).group(1))
+    if not await _pressed(update, context):
+        return END
+    found = next((p for p in await context.api.promotions() if p.id == promotion_id), None)
+    what = texts.esc(texts.promotion_label(found)) if found else f"promotion #{promotion_id}"
+    before = texts.promotion_state(found, date.today()) if found else "running"
+    change = {"op": "end_promotion", "id": promotion_id, "what": what, "before": before, "after": "⏹ ended",
+              "back": keyboards.PROMOTIONS, "back_label": "🎁 Promotions"}
+    return await _ask_confirm(update, context, change)
+
+
+@consumed
 async def ask_broadcast(update: Update, context: BotContext):
     if not await _pressed(update, context):
         return END
@@ -285,6 +344,14 @@ async def got_value(update: Update, context: BotContext):
     elif change["op"] == "counter":
         change["value"] = update.message.text.strip()
         change["after"] = texts.counter_after(change["state"], change["value"])
+    elif change["op"] == "promotion":
+        typed, problem = _typed_promotion(update.message.text)
+        if typed is None:
+            await reply(update, texts.bad_promotion(change["kind"], problem))
+            return None
+        change["percentage"], change["starts_on"], change["ends_on"] = typed
+        change["what"] = f"{texts.PROMOTION_KINDS[change['kind']]} {texts.rate(typed[0])}% " \
+                         f"{typed[1].isoformat()} – {typed[2].isoformat()}"
     elif change["op"] == "method":
         value = _typed_method_value(change["field"], update.message.text)
         if value is None:
@@ -340,8 +407,12 @@ async def ask_remove(update: Update, context: BotContext):
 async def _ask_confirm(update: Update, context: BotContext, change: dict) -> str:
     change["nonce"] = secrets.token_hex(4)
     context.user_data[DATA_KEY] = change
-    question = (texts.confirm_broadcast(change["text"], change["photo"]) if change["op"] == "broadcast"
-                else texts.confirm_change(change["what"], change["before"], change["after"]))
+    if change["op"] == "broadcast":
+        question = texts.confirm_broadcast(change["text"], change["photo"])
+    elif change["op"] == "promotion":
+        question = texts.confirm_promotion(change["what"])
+    else:
+        question = texts.confirm_change(change["what"], change["before"], change["after"])
     await show(update, question, keyboards.confirm_change(change["nonce"]))
     return CONFIRM
 
@@ -358,6 +429,13 @@ async def _apply(context: BotContext, change: dict, actor: int) -> str:
     if change["op"] == "counter":
         updated = await context.api.set_counter(change["state"], actor, change["value"] or None)
         return texts.changed(change["what"], change["before"], texts.counter_after(updated.state, change["value"]))
+    if change["op"] == "promotion":
+        await context.api.create_promotion(change["kind"], change["percentage"], change["starts_on"],
+                                           change["ends_on"], actor)
+        return texts.promotion_created(change["what"])
+    if change["op"] == "end_promotion":
+        await context.api.end_promotion(change["id"], actor)
+        return texts.changed(change["what"], change["before"], change["after"])
     if change["op"] == "add_admin":
         await context.api.add_admin(change["telegram_id"], actor)
         context.admins.forget()
@@ -393,12 +471,17 @@ async def confirmed(update: Update, context: BotContext):
         return None  # the change is kept: Confirm again once the backend is back
     except BackendRefusal as refusal:
         await answer(query)
-        done = texts.not_changed(change["what"], refusal)
+        done = (texts.promotion_not_created(change["what"], refusal) if change["op"] == "promotion"
+                else texts.not_changed(change["what"], refusal))
     else:
         await answer(query, "Changed ✅")
     context.user_data.pop(DATA_KEY, None)
     if change.get("broadcast_id"):
         await _show_progress(update, context, change["broadcast_id"], done)
+        return END
+    if change["op"] in ("promotion", "end_promotion"):  # the list as it is now, under what was done
+        listing, markup = await _promotions_screen(context)
+        await show(update, f"{done}\n\n{listing}", markup)
         return END
     await show(update, done, keyboards.after_change(change["back"], change["back_label"]))
     return END
@@ -420,7 +503,9 @@ def panel_conversation():
                       CallbackQueryHandler(ask_admin_id, pattern=keyboards.ADMIN_ADD_PATTERN),
                       CallbackQueryHandler(ask_remove, pattern=keyboards.ADMIN_REMOVE_PATTERN),
                       CallbackQueryHandler(ask_counter_announcement, pattern=keyboards.COUNTER_SET_PATTERN),
-                      CallbackQueryHandler(ask_broadcast, pattern=keyboards.BROADCAST_PATTERN)],
+                      CallbackQueryHandler(ask_broadcast, pattern=keyboards.BROADCAST_PATTERN),
+                      CallbackQueryHandler(ask_promotion, pattern=keyboards.PROMOTION_NEW_PATTERN),
+                      CallbackQueryHandler(ask_end_promotion, pattern=keyboards.PROMOTION_END_PATTERN)],
         states={VALUE: [MessageHandler(keyboards.FREE_TEXT, got_value),
                         MessageHandler(filters.PHOTO, got_broadcast_photo),
                         CallbackQueryHandler(without_announcement, pattern=keyboards.NO_ANNOUNCEMENT_PATTERN)],
@@ -444,6 +529,7 @@ def panel_handlers() -> list:
         CallbackQueryHandler(method, pattern=keyboards.METHOD_PATTERN),
         CallbackQueryHandler(admins, pattern=keyboards.ADMINS_PATTERN),
         CallbackQueryHandler(counter, pattern=keyboards.COUNTER_PATTERN),
+        CallbackQueryHandler(promotions, pattern=keyboards.PROMOTIONS_PATTERN),
         CallbackQueryHandler(cancel_broadcast, pattern=keyboards.BROADCAST_CANCEL_PATTERN),
     ]
 
