@@ -1086,7 +1086,7 @@ def promotion_state(promotion: Promotion, today: date) -> str:
         return "🟢 active"
     if promotion.ended_at is not None:
         return "⏹ ended"
-    # Our date, not the club's: only the wording of one near midnight may be a day off.
+    # The backend says only active or ended early; a promotion neither has not started yet or has run out.
     return "⏳ upcoming" if promotion.starts_on > today else "⏹ ended"
 
 
