@@ -20,6 +20,12 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _decision(data: dict) -> dict:
+    """The fields every request an admin decides shares: its status, when it came, who decided when, why not."""
+    return dict(status=data["status"], created_at=_time(data.get("createdAt")), decided_at=_time(data.get("decidedAt")),
+                decided_by=data.get("decidedBy"), rejection_reason=data.get("rejectionReason") or "")
+
+
 @dataclass(frozen=True)
 class Person:
     telegram_id: int
@@ -166,9 +172,8 @@ class MoneyRequest:
     def shared_fields(data: dict) -> dict:
         return dict(id=int(data["id"]), amount=_decimal(data["amount"]), method=data["method"],
                     currency=data["currency"], account_name=data["accountName"], pppoker_id=data["pppokerId"],
-                    status=data["status"], user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
-                    amount_base=_decimal(data.get("amountBase")), decided_at=_time(data.get("decidedAt")),
-                    decided_by=data.get("decidedBy"), rejection_reason=data.get("rejectionReason") or "")
+                    user=Person.from_json(data["user"]), amount_base=_decimal(data.get("amountBase")),
+                    **_decision(data))
 
 
 @dataclass(frozen=True)
@@ -237,9 +242,7 @@ class SeatRequest:
     @classmethod
     def from_json(cls, data: dict) -> SeatRequest:
         return cls(id=int(data["id"]), amount=_decimal(data["amount"]), pppoker_id=data.get("pppokerId") or "",
-                   status=data["status"], user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
-                   decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
-                   rejection_reason=data.get("rejectionReason") or "", credit=_credit(data.get("credit")))
+                   user=Person.from_json(data["user"]), credit=_credit(data.get("credit")), **_decision(data))
 
 
 @dataclass(frozen=True)
@@ -281,9 +284,7 @@ class CashbackClaim:
     def from_json(cls, data: dict) -> CashbackClaim:
         return cls(id=int(data["id"]), amount=_decimal(data["amount"]), percentage=_decimal(data["percentage"]),
                    deposits=_decimal(data["depositsBase"]), pppoker_id=data.get("pppokerId") or "",
-                   status=data["status"], user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
-                   decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
-                   rejection_reason=data.get("rejectionReason") or "")
+                   user=Person.from_json(data["user"]), **_decision(data))
 
 
 @dataclass(frozen=True)
@@ -300,10 +301,8 @@ class JoinRequest:
 
     @classmethod
     def from_json(cls, data: dict) -> JoinRequest:
-        return cls(id=int(data["id"]), pppoker_id=data.get("pppokerId") or "", status=data["status"],
-                   user=Person.from_json(data["user"]), created_at=_time(data.get("createdAt")),
-                   decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
-                   rejection_reason=data.get("rejectionReason") or "")
+        return cls(id=int(data["id"]), pppoker_id=data.get("pppokerId") or "", user=Person.from_json(data["user"]),
+                   **_decision(data))
 
 
 @dataclass(frozen=True)
@@ -338,10 +337,8 @@ class Spin:
 
     @classmethod
     def from_json(cls, data: dict) -> Spin:
-        return cls(id=int(data["id"]), prize=data["prize"], chips=data["chips"], status=data["status"],
-                   user=Person.from_json(data["user"]) if data.get("user") else None,
-                   created_at=_time(data.get("createdAt")), decided_at=_time(data.get("decidedAt")),
-                   decided_by=data.get("decidedBy"), rejection_reason=data.get("rejectionReason") or "")
+        return cls(id=int(data["id"]), prize=data["prize"], chips=data["chips"],
+                   user=Person.from_json(data["user"]) if data.get("user") else None, **_decision(data))
 
 
 @dataclass(frozen=True)
