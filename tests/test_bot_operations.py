@@ -233,3 +233,14 @@ def test_broadcast_progress_and_the_counter_closed_sentence():
     assert texts.refusal(EN, closed) == "The counter is closed right now. Please try again later."
     assert texts.refusal(EN, closed, hours="10:00-22:00").endswith("\nOpening hours: 10:00-22:00")
     assert texts.support_ended(EN, "system").startswith("💬 The support session closed because")
+
+
+def test_every_kind_admins_decide_names_methods_the_api_has_and_has_buttons():
+    from botclient import keyboards
+    from botclient.api import LedgerApi
+    from botclient.handlers.admin import DECIDABLE
+
+    assert set(DECIDABLE) == set(keyboards.KIND_LETTERS)
+    for kind, methods in DECIDABLE.items():
+        names = [name for name in (methods.get, methods.approve, methods.reject) if name]
+        assert all(callable(getattr(LedgerApi, name, None)) for name in names), kind

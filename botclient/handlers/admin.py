@@ -7,6 +7,8 @@ redraws every admin's message afterwards.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
@@ -26,15 +28,32 @@ def _here(update: Update) -> tuple[int, int] | None:
 UNDECIDED = ("PENDING", "OPEN", "UNKNOWN")
 
 
+@dataclass(frozen=True)
+class Decidable:
+    """A kind of request admins decide, by the LedgerApi methods that read, approve and reject it."""
+    get: str
+    approve: str | None  # None: no Approve (a credit's one decision, Clear, asks a reason like a rejection)
+    reject: str
+
+
+# A new kind of request is one row here (and its card in board.py, its letter in keyboards.py).
+DECIDABLE = {
+    "deposit": Decidable("deposit", "approve_deposit", "reject_deposit"),
+    "withdrawal": Decidable("withdrawal", "approve_withdrawal", "reject_withdrawal"),
+    "spin": Decidable("spin", "approve_spin_reward", "reject_spin_reward"),
+    "seat": Decidable("seat_request", "approve_seat_request", "reject_seat_request"),
+    "credit": Decidable("credit", None, "clear_credit"),
+    "cashback": Decidable("cashback_claim", "approve_cashback_claim", "reject_cashback_claim"),
+    "join": Decidable("join_request", "approve_join_request", "reject_join_request"),
+}
+
+
 async def _status(context: BotContext, kind: str, request_id: int):
     """(status, decided_by) of a request (or credit) as the backend has it now."""
     if kind == "credit":
         credit = await context.api.credit(request_id)
         return (credit.status, credit.closed_by) if credit else ("UNKNOWN", None)
-    lookup = {"deposit": context.api.deposit, "withdrawal": context.api.withdrawal, "spin": context.api.spin,
-              "seat": context.api.seat_request, "cashback": context.api.cashback_claim,
-              "join": context.api.join_request}[kind]
-    request = await lookup(request_id)
+    request = await getattr(context.api, DECIDABLE[kind].get)(request_id)
     return (request.status, request.decided_by) if request else ("UNKNOWN", None)
 
 
@@ -63,9 +82,7 @@ async def approve(update: Update, context: BotContext):
     if not await admin_only(update, context):
         return
     admin = update.effective_user.id
-    call = {"deposit": context.api.approve_deposit, "withdrawal": context.api.approve_withdrawal,
-            "spin": context.api.approve_spin_reward, "seat": context.api.approve_seat_request,
-            "cashback": context.api.approve_cashback_claim, "join": context.api.approve_join_request}[kind]
+    call = getattr(context.api, DECIDABLE[kind].approve)
     try:
         await call(request_id, admin)
         toast = texts.decided_toast("APPROVED")
@@ -128,10 +145,7 @@ async def got_reason(update: Update, context: BotContext):
         return END
     reason = " ".join(update.message.text.split())
     kind, request_id = job["kind"], job["id"]
-    call = {"deposit": context.api.reject_deposit, "withdrawal": context.api.reject_withdrawal,
-            "spin": context.api.reject_spin_reward, "seat": context.api.reject_seat_request,
-            "credit": context.api.clear_credit, "cashback": context.api.reject_cashback_claim,
-            "join": context.api.reject_join_request}[kind]
+    call = getattr(context.api, DECIDABLE[kind].reject)
     try:
         await call(request_id, reason, update.effective_user.id)
     except BackendUnavailable:
