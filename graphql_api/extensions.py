@@ -44,6 +44,7 @@ class Documents:
         self.max_cached_length = max_cached_length
         self.parsed = lru_cache(maxsize=cache_size)(self._parse)
         self.validated = lru_cache(maxsize=cache_size)(self._validate)
+        self.sites = lru_cache(maxsize=cache_size)(self._id_sites)
 
     def parse(self, query: str) -> DocumentNode:
         try:
@@ -56,6 +57,15 @@ class Documents:
         if len(query) <= self.max_cached_length:
             return self.validated(schema, query, rules)
         return self._validate(schema, query, rules, document)
+
+    def id_sites(self, query: str, document: DocumentNode) -> throttle.IdSites:
+        """Where the (valid) document names players and actors, for the throttle's budgets."""
+        if len(query) <= self.max_cached_length:
+            return self.sites(query)
+        return throttle.id_sites(document)
+
+    def _id_sites(self, query: str) -> throttle.IdSites:
+        return throttle.id_sites(self.parsed(query))
 
     def _parse(self, query: str) -> DocumentNode:
         return parse(query, **self.parse_options)
@@ -130,11 +140,14 @@ class Throttle(SchemaExtension):
     """The caller's and the named players' budgets, spent once the document is valid and before
     any resolver runs; over budget answers 429 with Retry-After and RATE_LIMITED, and runs nothing."""
 
+    def __init__(self, documents: Documents):
+        self.documents = documents
+
     def on_execute(self):
         execution_context = self.execution_context
         context = execution_context.context
-        budgets = throttle.request_budgets(context.caller.throttle_key, execution_context.graphql_document,
-                                           execution_context.variables)
+        sites = self.documents.id_sites(execution_context.query, execution_context.graphql_document)
+        budgets = throttle.request_budgets(context.caller.throttle_key, sites, execution_context.variables)
         refusal = throttle.spend(context.request, budgets)
         if refusal is not None:
             context.response.status_code = 429

@@ -55,7 +55,7 @@ schema = LedgerSchema(
         # Limits first: a refused document costs no execution.
         lambda: RequestRules(DOCUMENTS),
         MiniAppScope,
-        Throttle,
+        lambda: Throttle(DOCUMENTS),
         lambda: PlannedOptimizer(max_document_length=CACHED_DOCUMENT_LENGTH),
         MaskUnexpectedErrors,
     ],

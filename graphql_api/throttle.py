@@ -56,8 +56,25 @@ def bad_token(request: HttpRequest) -> Refusal | None:
     return spend(request, [("api-bad-token", f"ip:{client_address(request)}", settings.API_RATE_BAD_TOKEN)])
 
 
-def request_budgets(caller_key: str, document: DocumentNode, variables: dict | None) -> list[tuple[str, str, str]]:
-    named = _named_ids(document, variables or {})
+@dataclass(frozen=True)
+class IdSites:
+    """Where a document names players and actors: the ids written in it, the variables passed as
+    those arguments, and every variable it declares or uses (an input object in one may hold ids).
+    Found once per document text (extensions.Documents caches it): walking the document on every
+    request was the throttle's largest cost."""
+    written: tuple[tuple[str, str], ...]
+    passed: tuple[tuple[str, str], ...]
+    variables: tuple[str, ...]
+
+
+def id_sites(document: DocumentNode) -> IdSites:
+    collector = _SiteCollector()
+    visit(document, collector)
+    return IdSites(tuple(collector.written), tuple(collector.passed), tuple(dict.fromkeys(collector.variables)))
+
+
+def request_budgets(caller_key: str, sites: IdSites, variables: dict | None) -> list[tuple[str, str, str]]:
+    named = _named_ids(sites, variables or {})
     actors = named.get(ACTOR_ARGUMENT) or {"-"}
     budgets = [("api-caller", f"{caller_key}:{actor}", settings.API_RATE_PER_CALLER) for actor in sorted(actors)]
     budgets += [("api-player", f"player:{player}", settings.API_RATE_PER_PLAYER)
@@ -65,20 +82,32 @@ def request_budgets(caller_key: str, document: DocumentNode, variables: dict | N
     return budgets
 
 
-def _named_ids(document: DocumentNode, variables: dict) -> dict[str, set[str]]:
-    collector = _IdCollector(variables)
-    visit(document, collector)
-    return collector.found
+def _named_ids(sites: IdSites, variables: dict) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+
+    def add(name: str, value: object) -> None:
+        if name in (PLAYER_ARGUMENT, ACTOR_ARGUMENT) and isinstance(value, (int, str)):
+            found.setdefault(name, set()).add(str(value).strip()[:24])
+
+    for name, value in sites.written:
+        add(name, value)
+    for name, variable in sites.passed:
+        add(name, variables.get(variable))
+    for variable in sites.variables:
+        for name, value in _keyed_values(variables.get(variable)):
+            add(name, value)
+    return found
 
 
-class _IdCollector(Visitor):
-    """The values of the player and actor arguments, wherever they are written (a validated
-    document, so the walk is as bounded as the document)."""
+class _SiteCollector(Visitor):
+    """The player and actor arguments wherever they are written (a validated document, so the
+    walk is as bounded as the document)."""
 
-    def __init__(self, variables: dict):
+    def __init__(self):
         super().__init__()
-        self.variables = variables
-        self.found: dict[str, set[str]] = {}
+        self.written: list[tuple[str, str]] = []
+        self.passed: list[tuple[str, str]] = []
+        self.variables: list[str] = []
 
     def enter_argument(self, node: ArgumentNode, *_args):
         self._take(node.name.value, node.value)
@@ -87,19 +116,15 @@ class _IdCollector(Visitor):
         self._take(node.name.value, node.value)
 
     def enter_variable(self, node: VariableNode, *_args):
-        # An input object in a variable may hold the ids ({"input": {"telegramId": ...}}).
-        for name, value in _keyed_values(self.variables.get(node.name.value)):
-            self._add(name, value)
+        self.variables.append(node.name.value)
 
     def _take(self, name: str, value: ValueNode) -> None:
+        if name not in (PLAYER_ARGUMENT, ACTOR_ARGUMENT):
+            return
         if isinstance(value, (IntValueNode, StringValueNode)):
-            self._add(name, value.value)
+            self.written.append((name, value.value))
         elif isinstance(value, VariableNode):
-            self._add(name, self.variables.get(value.name.value))
-
-    def _add(self, name: str, value: object) -> None:
-        if name in (PLAYER_ARGUMENT, ACTOR_ARGUMENT) and isinstance(value, (int, str)):
-            self.found.setdefault(name, set()).add(str(value).strip()[:24])
+            self.passed.append((name, value.name.value))
 
 
 def _keyed_values(value: object):

@@ -72,6 +72,20 @@ def test_each_player_has_a_budget_however_the_id_is_written(api, methods, settin
     assert api.raw(*requests(OTHER_PLAYER)).status_code == 200
 
 
+def test_a_document_too_long_to_cache_still_spends_each_named_players_budget(api, methods, settings):
+    """Where a document names players is cached per document text, for short texts only: a long
+    one is read afresh, and a short one still reads each request's own variables."""
+    from graphql_api.schema import DOCUMENTS
+    settings.API_RATE_PER_PLAYER = "2/m"
+    padding = "y" * (DOCUMENTS.max_cached_length + 1)
+    long_document = 'query($t: BigInt!) { user(telegramId: $t) { username } users(search: "%s") { username } }' % padding
+    for _ in range(2):
+        assert api.raw(long_document, {"t": PLAYER_ID}).status_code == 200
+    assert_rate_limited(api.raw(long_document, {"t": PLAYER_ID}))
+    assert_rate_limited(api.raw(USER, {"t": PLAYER_ID}))  # one budget per player, whatever the document
+    assert api.raw(long_document, {"t": OTHER_PLAYER}).status_code == 200
+
+
 def test_wrong_tokens_are_slowed_per_client_address(api, methods, settings):
     settings.API_RATE_BAD_TOKEN = "3/m"
     guesser = Api(api.client, token="not-the-token")
