@@ -10,9 +10,11 @@ HONCHO := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --env /de
 
 venv: $(VENV)/.installed messages
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The benchmark's requirements include the test tools; `make test` collects bench/ as well, whose tests
+# build the benchmark's settings (Django REST framework among them).
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-bench.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-bench.txt
 	touch $@
 
 # The bot's gettext catalogs: each botclient/locale/<lang>/LC_MESSAGES/bot.po (the source, in git)
