@@ -78,7 +78,8 @@ def test_a_document_too_long_to_cache_still_spends_each_named_players_budget(api
     from graphql_api.schema import DOCUMENTS
     settings.API_RATE_PER_PLAYER = "2/m"
     padding = "y" * (DOCUMENTS.max_cached_length + 1)
-    long_document = 'query($t: BigInt!) { user(telegramId: $t) { username } users(search: "%s") { username } }' % padding
+    long_document = ('query($t: BigInt!) { user(telegramId: $t) { username } users(search: "%s") { username } }'
+                     % padding)
     for _ in range(2):
         assert api.raw(long_document, {"t": PLAYER_ID}).status_code == 200
     assert_rate_limited(api.raw(long_document, {"t": PLAYER_ID}))
