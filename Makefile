@@ -20,9 +20,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-bench.txt
 # The bot's gettext catalogs: each botclient/locale/<lang>/LC_MESSAGES/bot.po (the source, in git)
 # compiled to the .mo gettext reads (built, ignored by git). The bot also builds a missing or
 # stale .mo when it starts.
+# Each .mo is rebuilt only when its .po changed, so that two `make test` running side by side (as
+# .ci/run does) never rewrite a catalog the other's bot is reading.
 LOCALES := botclient/locale
-messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel -q compile -d $(LOCALES) -D bot
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/bot.po))
+messages: $(CATALOGS)
+
+$(LOCALES)/%/LC_MESSAGES/bot.mo: $(LOCALES)/%/LC_MESSAGES/bot.po $(VENV)/.installed
+	$(VENV)/bin/pybabel -q compile -i $< -o $@
 
 # For translators: every text of the bot's code into the template, then merged into each .po
 # (new texts arrive untranslated; the bot shows them in English until they are translated).
