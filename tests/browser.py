@@ -93,7 +93,10 @@ class Browser:
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
         self.driver.set_window_size(WIDTH, max(HEIGHT, min(height + 150, 4000)))
         path = SCREENSHOTS / f"{name}.png"
-        self.driver.save_screenshot(str(path))
+        # Written whole, then renamed: CI's two runs side by side take the same screenshots.
+        partial = path.with_name(f".{name}.{os.getpid()}.png")
+        self.driver.save_screenshot(str(partial))
+        os.replace(partial, path)
         self.driver.set_window_size(WIDTH, HEIGHT)
         return path
 
