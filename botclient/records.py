@@ -20,10 +20,6 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _decision(data: dict) -> dict:
-    """The fields every request an admin decides shares: its status, when it came, who decided when, why not."""
-    return dict(status=data["status"], created_at=_time(data.get("createdAt")), decided_at=_time(data.get("decidedAt")),
-                decided_by=data.get("decidedBy"), rejection_reason=data.get("rejectionReason") or "")
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,6 @@ class Credit:
     """What a player owes for an approved seat (MVR), until a deposit settles it or an admin clears it."""
     id: int
     amount: Decimal
-    status: str
     user: Person | None = None
     created_at: datetime | None = None
     closed_at: datetime | None = None
@@ -152,7 +147,23 @@ class Eligibility:
 
 
 @dataclass(frozen=True, kw_only=True)
-class MoneyRequest:
+class Decided:
+    """What every request an admin decides carries: its status, when it came, who decided when, why not."""
+    status: str
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    rejection_reason: str = ""
+
+    @staticmethod
+    def decision_fields(data: dict) -> dict:
+        return dict(status=data["status"], created_at=_time(data.get("createdAt")),
+                    decided_at=_time(data.get("decidedAt")), decided_by=data.get("decidedBy"),
+                    rejection_reason=data.get("rejectionReason") or "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoneyRequest(Decided):
     """What deposits and withdrawals share, as the backend's MoneyRequest interface does."""
     id: int
     amount: Decimal
@@ -160,20 +171,15 @@ class MoneyRequest:
     currency: str
     account_name: str
     pppoker_id: str
-    status: str
     user: Person
-    created_at: datetime | None = None
     amount_base: Decimal | None = None
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    rejection_reason: str = ""
 
     @staticmethod
     def shared_fields(data: dict) -> dict:
         return dict(id=int(data["id"]), amount=_decimal(data["amount"]), method=data["method"],
                     currency=data["currency"], account_name=data["accountName"], pppoker_id=data["pppokerId"],
                     user=Person.from_json(data["user"]), amount_base=_decimal(data.get("amountBase")),
-                    **_decision(data))
+                    **Decided.decision_fields(data))
 
 
 @dataclass(frozen=True)
@@ -226,23 +232,19 @@ class Withdrawal(MoneyRequest):
 
 
 @dataclass(frozen=True)
-class SeatRequest:
+class SeatRequest(Decided):
     """Chips now, pay later: approving it opens a credit of `amount` (MVR)."""
     id: int
     amount: Decimal
     pppoker_id: str
-    status: str
     user: Person
-    created_at: datetime | None = None
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    rejection_reason: str = ""
     credit: Credit | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> SeatRequest:
         return cls(id=int(data["id"]), amount=_decimal(data["amount"]), pppoker_id=data.get("pppokerId") or "",
-                   user=Person.from_json(data["user"]), credit=_credit(data.get("credit")), **_decision(data))
+                   user=Person.from_json(data["user"]), credit=_credit(data.get("credit")),
+                   **cls.decision_fields(data))
 
 
 @dataclass(frozen=True)
@@ -266,43 +268,33 @@ class CashbackEligibility:
 
 
 @dataclass(frozen=True)
-class CashbackClaim:
+class CashbackClaim(Decided):
     """A recovery claim: `percentage` of the deposits `deposits` (MVR), loaded as `amount` chips once approved."""
     id: int
     amount: Decimal
     percentage: Decimal
     deposits: Decimal
     pppoker_id: str
-    status: str
     user: Person
-    created_at: datetime | None = None
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    rejection_reason: str = ""
 
     @classmethod
     def from_json(cls, data: dict) -> CashbackClaim:
         return cls(id=int(data["id"]), amount=_decimal(data["amount"]), percentage=_decimal(data["percentage"]),
                    deposits=_decimal(data["depositsBase"]), pppoker_id=data.get("pppokerId") or "",
-                   user=Person.from_json(data["user"]), **_decision(data))
+                   user=Person.from_json(data["user"]), **cls.decision_fields(data))
 
 
 @dataclass(frozen=True)
-class JoinRequest:
+class JoinRequest(Decided):
     """A player asking to join the club's PPPoker table with this id."""
     id: int
     pppoker_id: str
-    status: str
     user: Person
-    created_at: datetime | None = None
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    rejection_reason: str = ""
 
     @classmethod
     def from_json(cls, data: dict) -> JoinRequest:
         return cls(id=int(data["id"]), pppoker_id=data.get("pppokerId") or "", user=Person.from_json(data["user"]),
-                   **_decision(data))
+                   **cls.decision_fields(data))
 
 
 @dataclass(frozen=True)
@@ -324,21 +316,16 @@ class Promotion:
 
 
 @dataclass(frozen=True)
-class Spin:
+class Spin(Decided):
     id: int
     prize: str
     chips: int
-    status: str
     user: Person | None = None
-    created_at: datetime | None = None
-    decided_at: datetime | None = None
-    decided_by: str | None = None
-    rejection_reason: str = ""
 
     @classmethod
     def from_json(cls, data: dict) -> Spin:
         return cls(id=int(data["id"]), prize=data["prize"], chips=data["chips"],
-                   user=Person.from_json(data["user"]) if data.get("user") else None, **_decision(data))
+                   user=Person.from_json(data["user"]) if data.get("user") else None, **cls.decision_fields(data))
 
 
 @dataclass(frozen=True)

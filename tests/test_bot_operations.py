@@ -163,7 +163,7 @@ def test_a_report_from_graphql_and_one_from_the_event_read_the_same():
 
 def test_callback_data_fits_telegram():
     big = 2**62
-    markup = keyboards.decide_spins([Spin(big, "500 Chips", 500, "PENDING")], big)
+    markup = keyboards.decide_spins([Spin(big, "500 Chips", 500, status="PENDING")], big)
     for row in markup.inline_keyboard:
         for button in row:
             assert len(button.callback_data.encode()) <= 64
