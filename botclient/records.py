@@ -299,20 +299,22 @@ class JoinRequest(Decided):
 
 @dataclass(frozen=True)
 class Promotion:
-    """A deposit bonus or recovery promotion; `active` is the backend's (the club's today, not ended)."""
+    """A deposit bonus or recovery promotion; `active` and `state` (UPCOMING, ACTIVE, ENDED) are the
+    backend's, on the club's today."""
     id: int
     kind: str
     percentage: Decimal
     starts_on: date
     ends_on: date
     active: bool
+    state: str
     ended_at: datetime | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> Promotion:
         return cls(id=int(data["id"]), kind=data["kind"], percentage=Decimal(str(data["percentage"])),
                    starts_on=date.fromisoformat(data["startsOn"]), ends_on=date.fromisoformat(data["endsOn"]),
-                   active=bool(data["active"]), ended_at=_time(data.get("endedAt")))
+                   active=bool(data["active"]), state=data["state"], ended_at=_time(data.get("endedAt")))
 
 
 @dataclass(frozen=True)

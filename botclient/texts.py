@@ -10,7 +10,7 @@ through an English `Translator`.
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from botclient.api import BackendRefusal
@@ -1081,18 +1081,16 @@ def promotion_label(promotion: Promotion) -> str:
             f"{promotion.starts_on.isoformat()} – {promotion.ends_on.isoformat()}")
 
 
-def promotion_state(promotion: Promotion, today: date) -> str:
-    if promotion.active:
-        return "🟢 active"
-    if promotion.ended_at is not None:
-        return "⏹ ended"
-    # The backend says only active or ended early; a promotion neither has not started yet or has run out.
-    return "⏳ upcoming" if promotion.starts_on > today else "⏹ ended"
+PROMOTION_STATES = {"UPCOMING": "⏳ upcoming", "ACTIVE": "🟢 active", "ENDED": "⏹ ended"}
 
 
-def promotions_list(promotions: list[Promotion], today: date) -> str:
+def promotion_state(promotion: Promotion) -> str:
+    return PROMOTION_STATES.get(promotion.state, promotion.state)
+
+
+def promotions_list(promotions: list[Promotion]) -> str:
     lines = ["🎁 <b>Promotions</b> (newest first)"]
-    lines += [f"• #{p.id} {esc(promotion_label(p))} · {promotion_state(p, today)}" for p in promotions]
+    lines += [f"• #{p.id} {esc(promotion_label(p))} · {promotion_state(p)}" for p in promotions]
     if not promotions:
         lines.append("None yet.")
     return "\n".join(lines)

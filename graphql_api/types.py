@@ -29,6 +29,9 @@ CreditStatus = strawberry.enum(models.CreditStatus, name="CreditStatus",
 PromotionKind = strawberry.enum(models.PromotionKind, name="PromotionKind",
                                 description="DEPOSIT_BONUS: a bonus on the first deposit of each player in it; "
                                             "CASHBACK: recovery claims.")
+PromotionState = strawberry.enum(selectors.PromotionState, name="PromotionState",
+                                 description="On the club's today: not started yet, running, or ended (ended early "
+                                             "by an admin or past its last day).")
 CashbackRule = strawberry.enum(selectors.CashbackRule, name="CashbackRule",
                                description="The recovery rule a player fails (the first that fails).")
 
@@ -262,6 +265,10 @@ class PromotionType:
                              description="Today (club time) is within the dates and it was not ended.")
     def active(self) -> bool:
         return selectors.promotion_is_active(self)
+
+    @strawberry_django.field(only=["starts_on", "ends_on", "ended_at"])
+    def state(self) -> PromotionState:
+        return selectors.promotion_state(self)
 
 
 @strawberry_django.type(models.Bonus, name="Bonus", field_cls=ColumnField)

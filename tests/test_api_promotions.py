@@ -12,7 +12,7 @@ from tests.conftest import ADMIN_ID, PLAYER_ID, approved_deposit, deposit_for
 from tests.test_api import OUTCOME, codes
 from tests.test_api_input import the_code
 
-PROMOTION_FIELDS = "id kind percentage startsOn endsOn active createdBy createdAt endedAt endedBy"
+PROMOTION_FIELDS = "id kind percentage startsOn endsOn active state createdBy createdAt endedAt endedBy"
 CREATE_PROMOTION = """mutation($kind: PromotionKind!, $percentage: Decimal!, $starts: Date!, $ends: Date!,
   $actor: BigInt) { createPromotion(kind: $kind, percentage: $percentage, startsOn: $starts, endsOn: $ends,
   actorTelegramId: $actor) { ... on Promotion { %s } %s } }""" % (PROMOTION_FIELDS, OUTCOME)
@@ -68,12 +68,14 @@ def test_an_admin_creates_lists_and_ends_a_promotion(api, player, admin):
         True, admin.label, None, "")
     later = create_promotion(api, kind="CASHBACK", starts=3, ends=9)
     assert later["active"] is False
+    assert (created["state"], later["state"]) == ("ACTIVE", "UPCOMING")
     listed = api("{ promotions { id } bonuses: promotions(kind: DEPOSIT_BONUS) { id } "
                  "now: promotions(activeOnly: true) { id } }")
     assert [p["id"] for p in listed["promotions"]] == [later["id"], created["id"]]  # newest first day first
     assert listed["bonuses"] == listed["now"] == [{"id": created["id"]}]
     ended = api(END_PROMOTION, {"id": created["id"], "actor": ADMIN_ID})["endPromotion"]
     assert ended["active"] is False and ended["endedBy"] == admin.label and ended["endedAt"]
+    assert ended["state"] == "ENDED"
     assert codes(api(END_PROMOTION, {"id": created["id"], "actor": ADMIN_ID})["endPromotion"]) == [
         "ALREADY_DECIDED"]
     assert api('{ promotion(id: "%s") { id active } }' % created["id"])["promotion"] == {
@@ -234,7 +236,7 @@ LISTS = {
     "pendingJoinRequests": "{ pendingJoinRequests(first: 50) { id pppokerId status %s } }" % NESTED,
     "bonuses": "{ bonuses(first: 50) { id amount promotion { id } deposit { id amount bonus { id } } %s } }" % NESTED,
     "deposits": "{ deposits(first: 50) { id bonus { amount promotion { id active } } } }",
-    "promotions": "{ promotions(first: 50) { id kind active } }",
+    "promotions": "{ promotions(first: 50) { id kind active state } }",
 }
 
 

@@ -125,6 +125,18 @@ def test_a_promotion_that_ran_its_course_cannot_be_ended(player, admin):
         assert not selectors.promotion_is_active(promotion)
 
 
+def test_a_promotion_is_upcoming_then_active_then_ended_on_the_clubs_days(player, admin):
+    State = selectors.PromotionState
+    promotion = promote(admin, first=1, last=2)
+    today = club_today()
+    assert [selectors.promotion_state(promotion, today + timedelta(days=d)) for d in range(4)] == [
+        State.UPCOMING, State.ACTIVE, State.ACTIVE, State.ENDED]
+    assert selectors.promotion_state(promotion) == State.UPCOMING
+    ended = services.promotion_end(promotion_id=promotion.pk, actor=admin)  # ended before it began
+    assert selectors.promotion_state(ended, today) == State.ENDED
+    assert selectors.promotion_state(ended, today + timedelta(days=1)) == State.ENDED
+
+
 def test_the_database_checks_each_promotion(player, admin):
     today = club_today()
     for fields in ({"percentage": 0}, {"percentage": 101}, {"ends_on": today - timedelta(days=1)},

@@ -14,7 +14,7 @@ of the reports are the backend's too (report(period)); the bot computes no figur
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from telegram import Update
@@ -179,17 +179,10 @@ async def admins(update: Update, context: BotContext):
                                  for e in entries]))
 
 
-def _club_today(context: BotContext) -> date:
-    """Promotion days are club-local: the club's date, not the machine's."""
-    return datetime.now(context.config.tz).date()
-
-
 async def _promotions_screen(context: BotContext) -> tuple[str, object]:
     found = await context.api.promotions()
-    today = _club_today(context)
-    endable = [(p.id, texts.promotion_label(p)) for p in found
-               if p.ended_at is None and (p.active or p.starts_on > today)]
-    return texts.promotions_list(found, today), keyboards.promotions(endable)
+    endable = [(p.id, texts.promotion_label(p)) for p in found if p.state != "ENDED"]
+    return texts.promotions_list(found), keyboards.promotions(endable)
 
 
 async def promotions(update: Update, context: BotContext):
@@ -291,7 +284,7 @@ async def ask_end_promotion(update: Update, context: BotContext):
         return END
     found = next((p for p in await context.api.promotions() if p.id == promotion_id), None)
     what = texts.esc(texts.promotion_label(found)) if found else f"promotion #{promotion_id}"
-    before = texts.promotion_state(found, _club_today(context)) if found else "running"
+    before = texts.promotion_state(found) if found else "running"
     change = {"op": "end_promotion", "id": promotion_id, "what": what, "before": before, "after": "⏹ ended",
               "back": keyboards.PROMOTIONS, "back_label": "🎁 Promotions"}
     return await _ask_confirm(update, context, change)

@@ -18,7 +18,7 @@ from ledger.selectors.players import (
 from ledger.selectors.promotions import (
     CashbackEligibility, CashbackRule, active_on, bonus_due, bonus_list, cashback_claim_list, cashback_claims_pending,
     cashback_eligibility, cashback_eligibility_of, join_request_list, join_requests_pending, promotion_active,
-    promotion_is_active, promotion_list,
+    promotion_is_active, promotion_list, promotion_state, PromotionState,
 )
 from ledger.selectors.reports import MethodTotal, Period, Report, report, report_figures, reports
 from ledger.selectors.requests import (
@@ -40,8 +40,8 @@ from ledger.selectors.withdrawals import WithdrawalEligibility, withdrawal_eligi
 
 __all__ = [
     "CHART_DAYS", "MAX_PAGE", "MAX_RECIPIENTS", "PENDING_KINDS", "AdminEntry", "CashbackEligibility", "CashbackRule",
-    "Dashboard", "Day", "Fairness", "MethodTotal", "Period", "PrizeOdds", "Prizes", "Report", "SlipReading",
-    "SlipWarning", "Stats", "Tiers", "WithdrawalEligibility", "active_on", "admin_entry", "admin_list",
+    "PromotionState", "Dashboard", "Day", "Fairness", "MethodTotal", "Period", "PrizeOdds", "Prizes", "Report",
+    "SlipReading", "SlipWarning", "Stats", "Tiers", "WithdrawalEligibility", "active_on", "admin_entry", "admin_list",
     "admin_telegram_ids", "bonus_due", "bonus_list", "broadcast_list", "broadcast_recipients_pending", "by_id",
     "cashback_claim_list", "cashback_claims_pending", "cashback_eligibility", "cashback_eligibility_of",
     "config_changes", "counter_closed_refusal", "counter_get", "credit_list", "credit_open_refusal", "daily_figures",
@@ -49,7 +49,8 @@ __all__ = [
     "is_admin", "join_request_list", "join_requests_pending", "page", "payment_method_by_code",
     "payment_methods_active", "payment_methods_all", "pending_counts", "player_get", "player_list",
     "players_by_telegram_id", "prize_table", "prize_table_in_force", "prize_table_of_version", "prize_tables",
-    "prizes_of", "promotion_active", "promotion_is_active", "promotion_list", "report", "report_figures", "reports",
+    "prizes_of", "promotion_active", "promotion_is_active", "promotion_list", "promotion_state", "report",
+    "report_figures", "reports",
     "seat_request_list", "seat_requests_by_legacy_ref", "seat_requests_pending", "slip_for_token", "slip_of_deposit",
     "slip_reading", "slip_token", "spin_account_get", "spin_account_ids_by_telegram_id", "spin_history",
     "spin_rewards_pending", "spin_tiers_in_force", "stats", "super_admin_id", "support_session_list",

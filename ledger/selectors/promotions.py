@@ -39,6 +39,23 @@ def runs_on(day: date, *, starts_on: date, ends_on: date, ended_at: datetime | N
     return ended_at is None and starts_on <= day <= ends_on
 
 
+class PromotionState(StrEnum):
+    """Where a promotion stands on a club-local day."""
+
+    UPCOMING = "UPCOMING"
+    ACTIVE = "ACTIVE"
+    ENDED = "ENDED"  # ended early by an admin, or past its last day
+
+
+def promotion_state(promotion: Promotion, day: date | None = None) -> PromotionState:
+    day = day or club_today()
+    if promotion_is_active(promotion, day):
+        return PromotionState.ACTIVE
+    if promotion.ended_at is None and day < promotion.starts_on:
+        return PromotionState.UPCOMING
+    return PromotionState.ENDED
+
+
 def promotion_is_active(promotion: Promotion, day: date | None = None) -> bool:
     return runs_on(day or club_today(), starts_on=promotion.starts_on, ends_on=promotion.ends_on,
                    ended_at=promotion.ended_at)
