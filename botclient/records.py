@@ -20,8 +20,6 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-
-
 @dataclass(frozen=True)
 class Person:
     telegram_id: int
@@ -61,6 +59,7 @@ class Credit:
     """What a player owes for an approved seat (MVR), until a deposit settles it or an admin clears it."""
     id: int
     amount: Decimal
+    status: str
     user: Person | None = None
     created_at: datetime | None = None
     closed_at: datetime | None = None
